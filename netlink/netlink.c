@@ -1,0 +1,152 @@
+/*
+ * netlink.c - talk to NETLINK_SOCK_DIAG: one dump request per family,
+ * replies streamed to the caller's emit as they arrive.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <libmnl/libmnl.h>
+
+#include "netlink.h"
+
+/*
+ * The kernel sizes each dump skb after the reader's largest recvmsg,
+ * capped at 32 KiB: a smaller buffer means more, smaller reads, and a
+ * larger one is never filled. libmnl 1.0.4's MNL_SOCKET_BUFFER_SIZE is at
+ * most 8 KiB.
+ */
+#define NL_RECV_BUF 32768
+/* Room for the request header plus the largest bytecode we build. */
+#define NL_REQUEST_BUF 8192
+/* A dump marked interrupted is asked for again at most this many times. */
+#define NL_DUMP_TRIES 3
+
+size_t nl_build_request(void *buf, size_t len, int family, uint32_t seq,
+			const struct tcpstat_query *q)
+{
+	uint8_t bc[NL_REQUEST_BUF / 2];
+	int bc_len = nl_bytecode_build(bc, sizeof(bc), q);
+	size_t need = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2));
+	struct nlmsghdr *nlh;
+	struct inet_diag_req_v2 *req;
+
+	if (bc_len < 0)
+		return 0;
+	if (bc_len > 0)
+		need += MNL_ATTR_HDRLEN + MNL_ALIGN((size_t)bc_len);
+	if (len < need)
+		return 0;
+	memset(buf, 0, need);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->sdiag_family = (uint8_t)family;
+	req->sdiag_protocol = IPPROTO_TCP;
+	req->idiag_states = q->states;
+	if (bc_len > 0)
+		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, (size_t)bc_len, bc);
+	return nlh->nlmsg_len;
+}
+
+static int fail(struct tcpstat_error *err, int errnum, const char *what)
+{
+	err->errnum = errnum;
+	snprintf(err->msg, sizeof(err->msg), "netlink: %s", what);
+	return -errnum;
+}
+
+/* One dump of one family; *emitted counts the records passed on. */
+static int dump_family(struct mnl_socket *nl, void *buf, int family, uint32_t seq,
+		       const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
+		       unsigned long *emitted, struct tcpstat_error *err)
+{
+	uint32_t portid = mnl_socket_get_portid(nl);
+	size_t req_len = nl_build_request(buf, NL_RECV_BUF, family, seq, q);
+
+	if (req_len == 0)
+		return fail(err, E2BIG, "filter too large for one request");
+	if (mnl_socket_sendto(nl, buf, req_len) < 0)
+		return fail(err, errno, "cannot send the dump request");
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, NL_RECV_BUF);
+		int stopped, rc;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return fail(err, errno, "cannot receive the dump");
+		if (n == 0)
+			return fail(err, EBADMSG, "dump ended without NLMSG_DONE");
+		rc = nl_parse_batch(buf, (size_t)n, seq, portid, emit, arg, &stopped,
+				    emitted, err);
+		if (rc == NL_BATCH_MORE)
+			continue;
+		if (rc == NL_BATCH_DONE)
+			return stopped;
+		return rc;
+	}
+}
+
+/* Retries a dump the kernel marked interrupted, while nothing was printed. */
+static int dump_family_retrying(struct mnl_socket *nl, void *buf, int family,
+				uint32_t *seq, const struct tcpstat_query *q,
+				tcpstat_emit_fn *emit, void *arg,
+				struct tcpstat_error *err)
+{
+	int rc = 0;
+
+	for (int try = 0; try < NL_DUMP_TRIES; try++) {
+		unsigned long emitted = 0;
+
+		rc = dump_family(nl, buf, family, ++*seq, q, emit, arg, &emitted, err);
+		if (rc != -EINTR || emitted > 0)
+			break;
+	}
+	return rc;
+}
+
+int nl_dump(const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
+	    struct tcpstat_error *err)
+{
+	struct mnl_socket *nl;
+	void *buf;
+	uint32_t seq = (uint32_t)time(NULL);
+	int rc = 0;
+
+	nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+	if (!nl)
+		return fail(err, errno, "cannot open a NETLINK_SOCK_DIAG socket");
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		rc = fail(err, errno, "cannot bind the NETLINK_SOCK_DIAG socket");
+		mnl_socket_close(nl);
+		return rc;
+	}
+	buf = malloc(NL_RECV_BUF);
+	if (!buf) {
+		mnl_socket_close(nl);
+		return fail(err, ENOMEM, "receive buffer");
+	}
+	if (q->ipv4)
+		rc = dump_family_retrying(nl, buf, AF_INET, &seq, q, emit, arg, err);
+	if (rc == 0 && q->ipv6) {
+		rc = dump_family_retrying(nl, buf, AF_INET6, &seq, q, emit, arg, err);
+		/*
+		 * A kernel built without IPv6 has no AF_INET6 handler and so no
+		 * IPv6 sockets; only when IPv4 answered is that not a failure
+		 * of netlink itself.
+		 */
+		if (q->ipv4 && (rc == -ENOENT || rc == -EAFNOSUPPORT))
+			rc = 0;
+	}
+	free(buf);
+	mnl_socket_close(nl);
+	return rc;
+}

@@ -1,0 +1,210 @@
+/*
+ * parse.c - turn inet_diag replies into records. Every byte from the kernel
+ * is checked before it is used: message and attribute lengths, the family,
+ * the message type.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <libmnl/libmnl.h>
+
+#include "netlink.h"
+
+/*
+ * Kernels before 5.5 reported a timer that had already fired as a huge
+ * unsigned value (a negative delta); no real TCP timer is that long.
+ */
+#define EXPIRES_MAX 0x7fffffffu
+
+/* The attributes must tile the rest of the payload exactly. */
+static bool attrs_well_formed(const struct nlmsghdr *nlh, size_t offset)
+{
+	const struct nlattr *attr = mnl_nlmsg_get_payload_offset(nlh, offset);
+	size_t payload = mnl_nlmsg_get_payload_len(nlh);
+	int rest;
+
+	if (MNL_ALIGN(offset) > payload)
+		return false;
+	rest = (int)(payload - MNL_ALIGN(offset));
+	while (rest > 0) {
+		if (!mnl_attr_ok(attr, rest))
+			return false;
+		rest -= (int)MNL_ALIGN(attr->nla_len);
+		attr = mnl_attr_next(attr);
+	}
+	return true;
+}
+
+int nl_parse_msg(const struct nlmsghdr *nlh, struct tcpstat_sock *out)
+{
+	const struct inet_diag_msg *m;
+	size_t addr_len;
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
+		return -EBADMSG;
+	m = mnl_nlmsg_get_payload(nlh);
+	if (m->idiag_family == AF_INET)
+		addr_len = 4;
+	else if (m->idiag_family == AF_INET6)
+		addr_len = 16;
+	else
+		return -EBADMSG;
+	if (!attrs_well_formed(nlh, sizeof(*m)))
+		return -EBADMSG;
+
+	memset(out, 0, sizeof(*out));
+	out->family = m->idiag_family;
+	out->state = m->idiag_state;
+	out->timer = m->idiag_timer;
+	memcpy(out->local_addr, m->id.idiag_src, addr_len);
+	memcpy(out->peer_addr, m->id.idiag_dst, addr_len);
+	out->local_port = ntohs(m->id.idiag_sport);
+	out->peer_port = ntohs(m->id.idiag_dport);
+	out->recv_q = m->idiag_rqueue;
+	out->send_q = m->idiag_wqueue;
+	out->uid = m->idiag_uid;
+	out->inode = m->idiag_inode;
+	if (out->timer != TCPSTAT_TIMER_OFF && m->idiag_expires <= EXPIRES_MAX)
+		out->timer_ms = m->idiag_expires;
+	/*
+	 * idiag_retrans holds retransmits for the retransmit timer and
+	 * unanswered probes for the keepalive and zero-window timers.
+	 */
+	if (out->timer == TCPSTAT_TIMER_KEEPALIVE || out->timer == TCPSTAT_TIMER_PROBE)
+		out->probes = m->idiag_retrans;
+	else if (out->timer == TCPSTAT_TIMER_ON)
+		out->retrans = m->idiag_retrans;
+	return 0;
+}
+
+struct batch {
+	tcpstat_emit_fn *emit;
+	void *arg;
+	int stopped;
+	int errnum;
+	unsigned long *emitted;
+	struct tcpstat_error *err;
+};
+
+static int bad_message(struct batch *b, const char *what)
+{
+	b->errnum = EBADMSG;
+	snprintf(b->err->msg, sizeof(b->err->msg), "netlink: malformed reply (%s)", what);
+	return MNL_CB_ERROR;
+}
+
+static int on_data(const struct nlmsghdr *nlh, void *data)
+{
+	struct batch *b = data;
+	struct tcpstat_sock sock;
+	int rc;
+
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+		return bad_message(b, "unexpected message type");
+	if (nl_parse_msg(nlh, &sock) < 0)
+		return bad_message(b, "bad inet_diag message");
+	(*b->emitted)++;
+	rc = b->emit(&sock, b->arg);
+	if (rc != 0) {
+		b->stopped = rc;
+		return MNL_CB_STOP;
+	}
+	return MNL_CB_OK;
+}
+
+static int on_error(const struct nlmsghdr *nlh, void *data)
+{
+	struct batch *b = data;
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e))
+		return bad_message(b, "short NLMSG_ERROR");
+	if (e->error == 0)      /* An acknowledgement: nothing more comes. */
+		return MNL_CB_STOP;
+	b->errnum = e->error < 0 ? -e->error : e->error;
+	snprintf(b->err->msg, sizeof(b->err->msg), "netlink: inet_diag request refused");
+	return MNL_CB_ERROR;
+}
+
+/* A dump that failed part way ends with NLMSG_DONE carrying the error. */
+static int on_done(const struct nlmsghdr *nlh, void *data)
+{
+	struct batch *b = data;
+	int status;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(status))
+		return MNL_CB_STOP;
+	memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
+	if (status >= 0)
+		return MNL_CB_STOP;
+	b->errnum = -status;
+	snprintf(b->err->msg, sizeof(b->err->msg), "netlink: inet_diag dump failed");
+	return MNL_CB_ERROR;
+}
+
+static int on_noop(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+static int on_overrun(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	return bad_message(data, "NLMSG_OVERRUN");
+}
+
+int nl_parse_batch(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+		   tcpstat_emit_fn *emit, void *arg, int *stopped,
+		   unsigned long *emitted, struct tcpstat_error *err)
+{
+	/* With a control table every control type is ours to handle. */
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_NOOP] = on_noop,
+		[NLMSG_ERROR] = on_error,
+		[NLMSG_DONE] = on_done,
+		[NLMSG_OVERRUN] = on_overrun,
+	};
+	struct batch b = { .emit = emit, .arg = arg, .emitted = emitted, .err = err };
+	const struct nlmsghdr *nlh = buf;
+	int rest = (int)len, rc;
+
+	*stopped = 0;
+	if (len > INT32_MAX)
+		return -EMSGSIZE;
+	/* libmnl stops quietly at a truncated message: look for one first. */
+	while (mnl_nlmsg_ok(nlh, rest))
+		nlh = mnl_nlmsg_next(nlh, &rest);
+	if (rest > 0) {
+		bad_message(&b, "truncated message");
+		err->errnum = EBADMSG;
+		return -EBADMSG;
+	}
+
+	errno = 0;
+	rc = mnl_cb_run2(buf, len, seq, portid, on_data, &b, ctl, NLMSG_MIN_TYPE);
+	if (rc == MNL_CB_ERROR) {
+		if (b.errnum == 0) {
+			b.errnum = errno ? errno : EIO;
+			if (b.errnum == EINTR)
+				snprintf(err->msg, sizeof(err->msg),
+					 "netlink: dump interrupted by a change of the socket tables");
+			else
+				snprintf(err->msg, sizeof(err->msg),
+					 "netlink: unexpected reply (sequence or port)");
+		}
+		err->errnum = b.errnum;
+		return -b.errnum;
+	}
+	if (rc == MNL_CB_STOP) {
+		*stopped = b.stopped;
+		return NL_BATCH_DONE;
+	}
+	return NL_BATCH_MORE;
+}

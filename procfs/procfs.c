@@ -1,0 +1,372 @@
+/*
+ * procfs.c - parse /proc/net/tcp and /proc/net/tcp6.
+ *
+ * The files are read with large read() calls and split into lines here,
+ * not through stdio. Every field is checked: a line the parser cannot
+ * account for stops the dump with an error naming the file, line and field.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include "procfs.h"
+
+/* Lines are under 200 bytes; the kernel hands out at most a page per read. */
+#define PROCFS_READ_BUF 65536
+
+struct cursor {
+	const char *p, *end;
+};
+
+/* The next space-separated token, or false at the end of the line. */
+static bool next_token(struct cursor *c, const char **tok, size_t *len)
+{
+	while (c->p < c->end && *c->p == ' ')
+		c->p++;
+	if (c->p == c->end)
+		return false;
+	*tok = c->p;
+	while (c->p < c->end && *c->p != ' ')
+		c->p++;
+	*len = (size_t)(c->p - *tok);
+	return true;
+}
+
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
+/* Exactly len (1 to 16) hex digits. */
+static bool parse_hex(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 16)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		int d = hex_digit(s[i]);
+
+		if (d < 0)
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	*out = v;
+	return true;
+}
+
+/* 1 to max_digits hex digits holding a value up to max. */
+static bool parse_hex_max(const char *s, size_t len, size_t max_digits, uint64_t max,
+			  uint64_t *out)
+{
+	return len <= max_digits && parse_hex(s, len, out) && *out <= max;
+}
+
+static bool parse_dec(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 20)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "A:B": splits a token at its only colon. */
+static bool split_colon(const char *tok, size_t len, size_t *left_len,
+			const char **right, size_t *right_len)
+{
+	const char *colon = memchr(tok, ':', len);
+
+	if (!colon || memchr(colon + 1, ':', len - (size_t)(colon - tok) - 1))
+		return false;
+	*left_len = (size_t)(colon - tok);
+	*right = colon + 1;
+	*right_len = len - *left_len - 1;
+	return true;
+}
+
+/*
+ * "0100007F:270F": the address as the kernel printed it, each 32-bit word
+ * in host byte order of a value that is in network order in memory, so
+ * copying the parsed words back as they are restores the address bytes.
+ */
+static bool parse_endpoint(const char *tok, size_t len, int family, uint8_t addr[16],
+			   uint16_t *port)
+{
+	size_t words = family == AF_INET ? 1 : 4;
+	size_t addr_len, port_len;
+	const char *port_str;
+	uint64_t v;
+
+	if (!split_colon(tok, len, &addr_len, &port_str, &port_len) ||
+	    addr_len != 8 * words || port_len != 4)
+		return false;
+	for (size_t i = 0; i < words; i++) {
+		uint32_t word;
+
+		if (!parse_hex(tok + 8 * i, 8, &v))
+			return false;
+		word = (uint32_t)v;
+		memcpy(addr + 4 * i, &word, sizeof(word));
+	}
+	if (!parse_hex(port_str, 4, &v))
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+/* tm->when counts clock ticks (USER_HZ); rounded up to milliseconds as ss does. */
+static uint32_t ticks_to_ms(uint64_t ticks, long hz)
+{
+	uint64_t ms;
+
+	if (ticks > UINT32_MAX)
+		return UINT32_MAX;
+	ms = (ticks * 1000 + (uint64_t)hz - 1) / (uint64_t)hz;
+	return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
+int procfs_parse_line(const char *line, size_t len, int family, long hz,
+		      struct tcpstat_sock *out)
+{
+	struct cursor c = { line, line + len };
+	const char *tok, *right;
+	size_t tok_len, left_len, right_len;
+	uint64_t v, w;
+
+	if (family != AF_INET && family != AF_INET6)
+		return PROCFS_FIELD_LOCAL;
+	if (hz <= 0)
+		hz = 100;
+	memset(out, 0, sizeof(*out));
+	out->family = (uint8_t)family;
+
+	/* (1) sl: "12:" */
+	if (!next_token(&c, &tok, &tok_len) || tok_len < 2 || tok[tok_len - 1] != ':' ||
+	    !parse_dec(tok, tok_len - 1, UINT64_MAX, &v))
+		return PROCFS_FIELD_SL;
+	/* (2) local_address, (3) rem_address */
+	if (!next_token(&c, &tok, &tok_len) ||
+	    !parse_endpoint(tok, tok_len, family, out->local_addr, &out->local_port))
+		return PROCFS_FIELD_LOCAL;
+	if (!next_token(&c, &tok, &tok_len) ||
+	    !parse_endpoint(tok, tok_len, family, out->peer_addr, &out->peer_port))
+		return PROCFS_FIELD_REMOTE;
+	/* (4) st: "0A" */
+	if (!next_token(&c, &tok, &tok_len) || !parse_hex_max(tok, tok_len, 2, 0xff, &v))
+		return PROCFS_FIELD_ST;
+	out->state = (uint8_t)v;
+	/* (5) tx_queue:rx_queue */
+	if (!next_token(&c, &tok, &tok_len) ||
+	    !split_colon(tok, tok_len, &left_len, &right, &right_len) ||
+	    !parse_hex_max(tok, left_len, 8, UINT32_MAX, &v) ||
+	    !parse_hex_max(right, right_len, 8, UINT32_MAX, &w))
+		return PROCFS_FIELD_QUEUES;
+	out->send_q = (uint32_t)v;
+	out->recv_q = (uint32_t)w;
+	/* (6) tr:tm->when */
+	if (!next_token(&c, &tok, &tok_len) ||
+	    !split_colon(tok, tok_len, &left_len, &right, &right_len) ||
+	    !parse_hex_max(tok, left_len, 2, 0xff, &v) ||
+	    !parse_hex_max(right, right_len, 16, UINT64_MAX, &w))
+		return PROCFS_FIELD_TIMER;
+	out->timer = (uint8_t)v;
+	out->timer_ms = out->timer == TCPSTAT_TIMER_OFF ? 0 : ticks_to_ms(w, hz);
+	/* (7) retrnsmt */
+	if (!next_token(&c, &tok, &tok_len) || !parse_hex_max(tok, tok_len, 8, UINT32_MAX, &v))
+		return PROCFS_FIELD_RETRNSMT;
+	out->retrans = (uint32_t)v;
+	/* (8) uid */
+	if (!next_token(&c, &tok, &tok_len) || !parse_dec(tok, tok_len, UINT32_MAX, &v))
+		return PROCFS_FIELD_UID;
+	out->uid = (uint32_t)v;
+	/* (9) timeout: unanswered probes */
+	if (!next_token(&c, &tok, &tok_len) || !parse_dec(tok, tok_len, UINT32_MAX, &v))
+		return PROCFS_FIELD_TIMEOUT;
+	out->probes = (uint32_t)v;
+	/* (10) inode; what follows (refcount, pointer, rto ...) is not used. */
+	if (!next_token(&c, &tok, &tok_len) || !parse_dec(tok, tok_len, UINT64_MAX, &v))
+		return PROCFS_FIELD_INODE;
+	out->inode = v;
+	return 0;
+}
+
+const char *procfs_field_name(int field)
+{
+	static const char *const names[] = {
+		[PROCFS_FIELD_SL] = "sl",
+		[PROCFS_FIELD_LOCAL] = "local_address",
+		[PROCFS_FIELD_REMOTE] = "rem_address",
+		[PROCFS_FIELD_ST] = "st",
+		[PROCFS_FIELD_QUEUES] = "tx_queue:rx_queue",
+		[PROCFS_FIELD_TIMER] = "tr:tm->when",
+		[PROCFS_FIELD_RETRNSMT] = "retrnsmt",
+		[PROCFS_FIELD_UID] = "uid",
+		[PROCFS_FIELD_TIMEOUT] = "timeout",
+		[PROCFS_FIELD_INODE] = "inode",
+	};
+
+	if (field <= 0 || field > PROCFS_FIELD_INODE)
+		return "?";
+	return names[field];
+}
+
+static int bad_line(struct tcpstat_error *err, const char *name, unsigned long line_no,
+		    const char *what)
+{
+	err->errnum = 0;
+	snprintf(err->msg, sizeof(err->msg), "%s:%lu: %s", name, line_no, what);
+	return -EBADMSG;
+}
+
+/* The header names the columns: "  sl  local_address rem_address   st ..." */
+static bool is_header(const char *line, size_t len)
+{
+	struct cursor c = { line, line + len };
+	const char *tok;
+	size_t tok_len;
+
+	return next_token(&c, &tok, &tok_len) && tok_len == 2 && !memcmp(tok, "sl", 2) &&
+	       next_token(&c, &tok, &tok_len) && tok_len == 13 &&
+	       !memcmp(tok, "local_address", 13);
+}
+
+struct line_reader {
+	int fd;
+	char buf[PROCFS_READ_BUF];
+	size_t start, end;     /* unconsumed bytes are buf[start, end) */
+	bool eof;
+};
+
+/*
+ * The next whole line (without '\n'), read ahead as needed. Returns 1 with
+ * *line set, 0 at a clean end of file, -EBADMSG for a last line without
+ * '\n' or a line longer than the buffer, or -errno for a read error.
+ */
+static int read_line(struct line_reader *r, const char **line, size_t *len)
+{
+	for (;;) {
+		char *nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+		ssize_t n;
+
+		if (nl) {
+			*line = r->buf + r->start;
+			*len = (size_t)(nl - *line);
+			r->start += *len + 1;
+			return 1;
+		}
+		if (r->eof)
+			return r->end == r->start ? 0 : -EBADMSG;
+		if (r->start > 0) {
+			memmove(r->buf, r->buf + r->start, r->end - r->start);
+			r->end -= r->start;
+			r->start = 0;
+		}
+		if (r->end == sizeof(r->buf))
+			return -EBADMSG;
+		n = read(r->fd, r->buf + r->end, sizeof(r->buf) - r->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			r->eof = true;
+		r->end += (size_t)n;
+	}
+}
+
+int procfs_dump_fd(int fd, const char *name, int family, long hz,
+		   tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
+{
+	struct line_reader r;
+	unsigned long line_no = 0;
+	const char *line = NULL;
+	size_t len = 0;
+	int rc;
+
+	r.fd = fd;
+	r.start = r.end = 0;
+	r.eof = false;
+	while ((rc = read_line(&r, &line, &len)) > 0) {
+		struct tcpstat_sock sock;
+		int field;
+
+		if (++line_no == 1) {
+			if (!is_header(line, len))
+				return bad_line(err, name, line_no, "not a /proc/net/tcp header");
+			continue;
+		}
+		field = procfs_parse_line(line, len, family, hz, &sock);
+		if (field != 0) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "malformed field %d (%s)", field,
+				 procfs_field_name(field));
+			return bad_line(err, name, line_no, what);
+		}
+		rc = emit(&sock, arg);
+		if (rc != 0)
+			return rc;
+	}
+	if (rc == -EBADMSG)
+		return bad_line(err, name, line_no + 1, "truncated or overlong line");
+	if (rc < 0) {
+		err->errnum = -rc;
+		snprintf(err->msg, sizeof(err->msg), "%s: read error", name);
+		return rc;
+	}
+	if (line_no == 0)
+		return bad_line(err, name, 1, "empty file, expected a header");
+	return 0;
+}
+
+static int dump_file(const char *path, int family, bool missing_ok, long hz,
+		     tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		err->errnum = errno;
+		snprintf(err->msg, sizeof(err->msg), "cannot open %s", path);
+		return -err->errnum;
+	}
+	rc = procfs_dump_fd(fd, path, family, hz, emit, arg, err);
+	close(fd);
+	return rc;
+}
+
+int procfs_dump(const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
+		struct tcpstat_error *err)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	int rc = 0;
+
+	if (q->ipv4)
+		rc = dump_file("/proc/net/tcp", AF_INET, false, hz, emit, arg, err);
+	/* Without IPv6 in the kernel there is no tcp6 file and no IPv6 socket. */
+	if (rc == 0 && q->ipv6)
+		rc = dump_file("/proc/net/tcp6", AF_INET6, true, hz, emit, arg, err);
+	return rc;
+}
