@@ -1,0 +1,410 @@
+/*
+ * options.c - getopt_long into struct tcpstat_opts, with every value
+ * checked: a bad one becomes an error naming it, never a guess.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "options.h"
+
+/* Long-only options, numbered past every char. */
+enum {
+	OPT_SPORT = 256,
+	OPT_DPORT,
+	OPT_SRC,
+	OPT_DST,
+};
+
+static const struct option long_options[] = {
+	{ "port", required_argument, NULL, 'p' },
+	{ "sport", required_argument, NULL, OPT_SPORT },
+	{ "dport", required_argument, NULL, OPT_DPORT },
+	{ "state", required_argument, NULL, 's' },
+	{ "listening", no_argument, NULL, 'l' },
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "src", required_argument, NULL, OPT_SRC },
+	{ "dst", required_argument, NULL, OPT_DST },
+	{ "timers", no_argument, NULL, 'o' },
+	{ "extend", no_argument, NULL, 'e' },
+	{ "no-header", no_argument, NULL, 'H' },
+	{ "count", no_argument, NULL, 'c' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "backend", required_argument, NULL, 'B' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+/* The leading ':' makes getopt report a missing value apart from an unknown option. */
+static const char short_options[] = ":p:s:l46oeHcqB:vhV";
+
+static int failf(struct tcpstat_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int failf(struct tcpstat_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->errnum = 0;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A decimal number in [min, max], digits only. */
+static bool parse_uint(const char *s, size_t len, unsigned long min, unsigned long max,
+		       unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (len == 0 || len > 9)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	}
+	if (v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int opts_parse_ports(const char *arg, struct tcpstat_port_range *out,
+		     struct tcpstat_error *err)
+{
+	const char *dash = strchr(arg, '-');
+	size_t lo_len = dash ? (size_t)(dash - arg) : strlen(arg);
+	unsigned long lo, hi;
+
+	if (!parse_uint(arg, lo_len, 1, 65535, &lo) ||
+	    (dash && !parse_uint(dash + 1, strlen(dash + 1), 1, 65535, &hi)))
+		return failf(err, "invalid port '%s' (expected 1-65535 or a range such as 9000-9999)",
+			     arg);
+	if (!dash)
+		hi = lo;
+	if (lo > hi)
+		return failf(err, "invalid port range '%s' (start above end)", arg);
+	out->lo = (uint16_t)lo;
+	out->hi = (uint16_t)hi;
+	return 0;
+}
+
+/*
+ * State names: netstat's, ss's, and the textbooks'. Compared after folding
+ * case and '-' to '_', so "time-wait", "TIME_WAIT" and "Time_Wait" agree.
+ */
+static const struct {
+	const char *name;
+	uint32_t mask;
+} state_words[] = {
+	{ "established", 1u << TCPSTAT_ESTABLISHED },
+	{ "estab", 1u << TCPSTAT_ESTABLISHED },
+	{ "syn_sent", 1u << TCPSTAT_SYN_SENT },
+	{ "syn_recv", 1u << TCPSTAT_SYN_RECV },
+	{ "syn_rcvd", 1u << TCPSTAT_SYN_RECV },
+	{ "syn_rcv", 1u << TCPSTAT_SYN_RECV },
+	{ "fin_wait1", 1u << TCPSTAT_FIN_WAIT1 },
+	{ "fin_wait_1", 1u << TCPSTAT_FIN_WAIT1 },
+	{ "fin_wait2", 1u << TCPSTAT_FIN_WAIT2 },
+	{ "fin_wait_2", 1u << TCPSTAT_FIN_WAIT2 },
+	{ "time_wait", 1u << TCPSTAT_TIME_WAIT },
+	{ "close", 1u << TCPSTAT_CLOSE },
+	{ "closed", 1u << TCPSTAT_CLOSE },
+	{ "close_wait", 1u << TCPSTAT_CLOSE_WAIT },
+	{ "last_ack", 1u << TCPSTAT_LAST_ACK },
+	{ "listen", 1u << TCPSTAT_LISTEN },
+	{ "listening", 1u << TCPSTAT_LISTEN },
+	{ "closing", 1u << TCPSTAT_CLOSING },
+	/* Groups, as ss defines them. */
+	{ "all", TCPSTAT_STATES_ALL },
+	{ "connected", TCPSTAT_STATES_ALL & ~(1u << TCPSTAT_LISTEN | 1u << TCPSTAT_CLOSE) },
+	{ "synchronized", TCPSTAT_STATES_ALL &
+		~(1u << TCPSTAT_LISTEN | 1u << TCPSTAT_CLOSE | 1u << TCPSTAT_SYN_SENT) },
+	{ "bucket", 1u << TCPSTAT_SYN_RECV | 1u << TCPSTAT_TIME_WAIT },
+	{ "big", TCPSTAT_STATES_ALL & ~(1u << TCPSTAT_SYN_RECV | 1u << TCPSTAT_TIME_WAIT) },
+};
+
+static bool state_word_mask(const char *word, size_t len, uint32_t *mask)
+{
+	char folded[16];
+
+	if (len == 0 || len >= sizeof(folded))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		folded[i] = word[i] == '-' ? '_' : (char)tolower((unsigned char)word[i]);
+	folded[len] = '\0';
+	for (size_t i = 0; i < sizeof(state_words) / sizeof(state_words[0]); i++) {
+		if (strcmp(folded, state_words[i].name) == 0) {
+			*mask = state_words[i].mask;
+			return true;
+		}
+	}
+	return false;
+}
+
+int opts_parse_states(const char *arg, uint32_t *mask, struct tcpstat_error *err)
+{
+	const char *p = arg;
+
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		uint32_t word_mask;
+
+		if (!state_word_mask(p, len, &word_mask))
+			return failf(err, "invalid state '%.*s' (see --help for the names)",
+				     (int)len, p);
+		*mask |= word_mask;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+static void clear_past_prefix(uint8_t *addr, unsigned addr_len, unsigned bits)
+{
+	for (unsigned i = 0; i < addr_len; i++) {
+		if (bits >= 8 * (i + 1))
+			continue;
+		addr[i] &= bits > 8 * i ? (uint8_t)(0xff << (8 - (bits - 8 * i))) : 0;
+	}
+}
+
+int opts_parse_prefix(const char *arg, struct tcpstat_prefix *out, struct tcpstat_error *err)
+{
+	char text[INET6_ADDRSTRLEN + 2];
+	const char *slash = strchr(arg, '/');
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
+	const char *addr = text;
+	unsigned long bits;
+	unsigned max_bits;
+
+	if (len >= sizeof(text))
+		goto bad_address;
+	memcpy(text, arg, len);
+	text[len] = '\0';
+	/* "[::1]" as URLs and our own output write it. */
+	if (len > 2 && text[0] == '[' && text[len - 1] == ']') {
+		text[len - 1] = '\0';
+		addr = text + 1;
+	}
+	memset(out, 0, sizeof(*out));
+	if (addr == text && inet_pton(AF_INET, addr, out->addr) == 1) {
+		out->family = AF_INET;
+		max_bits = 32;
+	} else if (inet_pton(AF_INET6, addr, out->addr) == 1) {
+		out->family = AF_INET6;
+		max_bits = 128;
+	} else {
+		goto bad_address;
+	}
+	bits = max_bits;
+	if (slash && !parse_uint(slash + 1, strlen(slash + 1), 0, max_bits, &bits))
+		return failf(err, "invalid prefix length '%s' in '%s' (expected 0-%u)",
+			     slash + 1, arg, max_bits);
+	out->len = (uint8_t)bits;
+	clear_past_prefix(out->addr, max_bits / 8, out->len);
+	return 0;
+
+bad_address:
+	return failf(err, "invalid address '%s' (expected an IPv4 or IPv6 address, "
+		     "optionally /PREFIX)", arg);
+}
+
+static int parse_backend(const char *arg, enum opts_backend *out, struct tcpstat_error *err)
+{
+	if (strcmp(arg, "auto") == 0)
+		*out = OPTS_BACKEND_AUTO;
+	else if (strcmp(arg, "netlink") == 0)
+		*out = OPTS_BACKEND_NETLINK;
+	else if (strcmp(arg, "proc") == 0 || strcmp(arg, "procfs") == 0)
+		*out = OPTS_BACKEND_PROC;
+	else
+		return failf(err, "invalid backend '%s' (expected auto, netlink or proc)", arg);
+	return 0;
+}
+
+static int add_ports(const char *arg, const char *option, struct tcpstat_port_range *list,
+		     unsigned *n, struct tcpstat_error *err)
+{
+	if (*n == TCPSTAT_MAX_FILTERS)
+		return failf(err, "too many %s values (at most %d)", option, TCPSTAT_MAX_FILTERS);
+	if (opts_parse_ports(arg, &list[*n], err) < 0)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static int add_prefix(const char *arg, const char *option, struct tcpstat_prefix *list,
+		      unsigned *n, struct tcpstat_error *err)
+{
+	if (*n == TCPSTAT_MAX_FILTERS)
+		return failf(err, "too many %s values (at most %d)", option, TCPSTAT_MAX_FILTERS);
+	if (opts_parse_prefix(arg, &list[*n], err) < 0)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* The option as the user wrote it, for messages: "-x" or "--name". */
+static int bad_option(int argc, char **argv, int c, struct tcpstat_error *err)
+{
+	const char *written = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+	bool is_long = strncmp(written, "--", 2) == 0;
+	size_t name_len = strcspn(written, "=");
+
+	if (c == ':') {
+		if (!is_long && optopt > 0 && optopt < 256)
+			return failf(err, "option '-%c' needs a value", optopt);
+		return failf(err, "option '%.*s' needs a value", (int)name_len, written);
+	}
+	if (!is_long && optopt > 0 && optopt < 256)
+		return failf(err, "unknown option '-%c'", optopt);
+	if (is_long && written[name_len] == '=' && optopt != 0)
+		return failf(err, "option '%.*s' takes no value", (int)name_len, written);
+	return failf(err, "unknown option '%.*s'", (int)name_len, written);
+}
+
+static int apply_option(int c, const char *arg, struct tcpstat_opts *o, bool *states_given,
+			bool *family_given, struct tcpstat_error *err)
+{
+	struct tcpstat_query *q = &o->query;
+
+	switch (c) {
+	case 'p':
+		return add_ports(arg, "--port", q->port, &q->n_port, err);
+	case OPT_SPORT:
+		return add_ports(arg, "--sport", q->sport, &q->n_sport, err);
+	case OPT_DPORT:
+		return add_ports(arg, "--dport", q->dport, &q->n_dport, err);
+	case OPT_SRC:
+		return add_prefix(arg, "--src", q->src, &q->n_src, err);
+	case OPT_DST:
+		return add_prefix(arg, "--dst", q->dst, &q->n_dst, err);
+	case 's':
+		*states_given = true;
+		return opts_parse_states(arg, &q->states, err);
+	case 'l':
+		*states_given = true;
+		q->states |= 1u << TCPSTAT_LISTEN;
+		return 0;
+	case '4':
+	case '6':
+		if (!*family_given)
+			q->ipv4 = q->ipv6 = false;
+		*family_given = true;
+		if (c == '4')
+			q->ipv4 = true;
+		else
+			q->ipv6 = true;
+		return 0;
+	case 'o':
+		o->print.timers = true;
+		return 0;
+	case 'e':
+		o->print.extend = true;
+		return 0;
+	case 'H':
+		o->header = false;
+		return 0;
+	case 'c':
+		o->count = true;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case 'B':
+		return parse_backend(arg, &o->backend, err);
+	case 'v':
+		o->verbose = true;
+		return 0;
+	case 'h':
+		o->action = OPTS_HELP;
+		return 0;
+	case 'V':
+		o->action = OPTS_VERSION;
+		return 0;
+	default:
+		return failf(err, "unhandled option %d", c);
+	}
+}
+
+int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_error *err)
+{
+	bool states_given = false, family_given = false;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->action = OPTS_LIST;
+	o->header = true;
+	o->query.ipv4 = o->query.ipv6 = true;
+	opterr = 0;
+	optind = 0;     /* 0, not 1: also resets glibc's state between calls (tests) */
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return bad_option(argc, argv, c, err);
+		if (apply_option(c, optarg, o, &states_given, &family_given, err) < 0)
+			return -1;
+	}
+	if (optind < argc)
+		return failf(err, "unexpected argument '%s'", argv[optind]);
+	if (!states_given)
+		o->query.states = TCPSTAT_STATES_ALL;
+	return 0;
+}
+
+void opts_usage(FILE *f)
+{
+	fputs(
+"Usage: tcpstat [OPTION]...\n"
+"List the TCP sockets of this network namespace, IPv4 and IPv6, in netstat's\n"
+"columns. Exit status: 0 if a socket matched, 1 if none did, 2 on error.\n"
+"\n"
+"Selection (repeat an option to allow more values; different options combine):\n"
+"  -p, --port PORT[-PORT]   local or foreign port in this port or range\n"
+"      --sport PORT[-PORT]  local port only\n"
+"      --dport PORT[-PORT]  foreign port only\n"
+"  -s, --state LIST         comma list of states: ESTABLISHED SYN_SENT SYN_RECV\n"
+"                           FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE CLOSE_WAIT\n"
+"                           LAST_ACK LISTEN CLOSING (any case; ss spellings\n"
+"                           such as time-wait work too) or groups: all,\n"
+"                           connected (all but LISTEN, CLOSE), synchronized\n"
+"                           (connected but SYN_SENT), bucket (SYN_RECV,\n"
+"                           TIME_WAIT), big (all but bucket)\n"
+"  -l, --listening          same as -s LISTEN\n"
+"  -4, --ipv4               IPv4 sockets only\n"
+"  -6, --ipv6               IPv6 sockets only (IPv4-mapped peers included)\n"
+"      --src ADDR[/PREFIX]  local address in this address or network\n"
+"      --dst ADDR[/PREFIX]  foreign address in this address or network\n"
+"\n"
+"Output:\n"
+"  -o, --timers             add netstat's Timer column: kind (remaining\n"
+"                           seconds/retransmits/probes)\n"
+"  -e, --extend             add the User (uid) and Inode columns\n"
+"  -H, --no-header          no header line\n"
+"  -c, --count              print only the number of matching sockets\n"
+"  -q, --quiet              print nothing; the exit status tells\n"
+"\n"
+"Backend:\n"
+"  -B, --backend NAME       auto (default: netlink, else /proc), netlink, proc\n"
+"  -v, --verbose            say on stderr which backend answered and why\n"
+"\n"
+"  -h, --help               this help\n"
+"  -V, --version            the version\n"
+"\n"
+"Examples:\n"
+"  tcpstat -p 9999                  what is on port 9999?\n"
+"  tcpstat -o -s time-wait          TIME_WAIT sockets, with time left\n"
+"  tcpstat -q -l --sport 9999 || echo free    is anything listening on 9999?\n",
+	f);
+}

@@ -1,0 +1,62 @@
+/* options.h - the command line, parsed into one struct that the rest reads. */
+#ifndef TCPSTAT_OPTIONS_H
+#define TCPSTAT_OPTIONS_H
+
+#include <stdio.h>
+
+#include "tcpstat.h"
+#include "print.h"
+
+enum opts_backend {
+	OPTS_BACKEND_AUTO,
+	OPTS_BACKEND_NETLINK,
+	OPTS_BACKEND_PROC,
+};
+
+enum opts_action {
+	OPTS_LIST,      /* list (or count) the matching sockets */
+	OPTS_HELP,
+	OPTS_VERSION,
+};
+
+struct tcpstat_opts {
+	enum opts_action action;
+	struct tcpstat_query query;
+	struct print_opts print;
+	enum opts_backend backend;
+	bool header;    /* false with -H */
+	bool count;     /* -c */
+	bool quiet;     /* -q */
+	bool verbose;   /* -v */
+};
+
+/*
+ * Fills o from argv. Returns 0, or -1 with err->msg naming the bad value
+ * (for main to print after "tcpstat: "). Never prints.
+ */
+int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_error *err);
+
+/*
+ * Parses a port "9999" or range "9000-9999" (1-65535). Returns 0, or -1
+ * with err->msg set.
+ */
+int opts_parse_ports(const char *arg, struct tcpstat_port_range *out,
+		     struct tcpstat_error *err);
+
+/*
+ * Adds the states of a comma list of names and groups to *mask. Returns 0,
+ * or -1 with err->msg naming the unknown name.
+ */
+int opts_parse_states(const char *arg, uint32_t *mask, struct tcpstat_error *err);
+
+/*
+ * Parses "ADDR" or "ADDR/PREFIX", IPv4 or IPv6 ("[::1]" too); an address
+ * alone is a full-length prefix. Returns 0, or -1 with err->msg set.
+ */
+int opts_parse_prefix(const char *arg, struct tcpstat_prefix *out,
+		      struct tcpstat_error *err);
+
+/* Prints --help to f. */
+void opts_usage(FILE *f);
+
+#endif

@@ -1,0 +1,35 @@
+/* run.h - pick a backend and stream its records through the filter to the printer. */
+#ifndef TCPSTAT_RUN_H
+#define TCPSTAT_RUN_H
+
+#include <stdio.h>
+
+#include "options.h"
+
+struct tcpstat_backend {
+	const char *name;
+	tcpstat_dump_fn *dump;
+};
+
+struct run_result {
+	unsigned long matched;          /* sockets that passed the filter */
+	const char *backend;            /* the backend that answered */
+	struct tcpstat_error fallback;  /* why auto left netlink (errnum 0: it did not) */
+	bool fell_back;
+};
+
+/*
+ * Lists (or counts) the sockets o asks for on out. Returns 0 with res
+ * filled, or -1 with err filled; on error nothing has been written to out
+ * unless the error came after the first row (a backend failing part way).
+ */
+int run_list(const struct tcpstat_opts *o, FILE *out, struct run_result *res,
+	     struct tcpstat_error *err);
+
+/*
+ * Returns whether an error from the netlink backend means netlink is not
+ * available here (so auto tries /proc) rather than a failure to report.
+ */
+bool run_netlink_unavailable(int errnum);
+
+#endif
