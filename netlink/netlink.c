@@ -22,15 +22,13 @@
  * most 8 KiB.
  */
 #define NL_RECV_BUF 32768
-/* Room for the request header plus the largest bytecode we build. */
-#define NL_REQUEST_BUF 8192
 /* A dump marked interrupted is asked for again at most this many times. */
 #define NL_DUMP_TRIES 3
 
 size_t nl_build_request(void *buf, size_t len, int family, uint32_t seq,
 			const struct tcpstat_query *q)
 {
-	uint8_t bc[NL_REQUEST_BUF / 2];
+	uint8_t bc[NL_BYTECODE_MAX];
 	int bc_len = nl_bytecode_build(bc, sizeof(bc), q);
 	size_t need = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2));
 	struct nlmsghdr *nlh;

@@ -14,6 +14,12 @@
 #include "tcpstat.h"
 
 /*
+ * Room for the longest bytecode a query can make: TCPSTAT_MAX_FILTERS
+ * entries in every list is about 4.6 KiB.
+ */
+#define NL_BYTECODE_MAX 8192
+
+/*
  * Lists q's families through inet_diag: the state set goes to the kernel as
  * idiag_states, port and address filters as INET_DIAG_REQ_BYTECODE.
  * Returns as tcpstat_dump_fn says. A dump the kernel marks interrupted

@@ -21,15 +21,20 @@ struct cursor {
 	const char *p, *end;
 };
 
-/* The next space-separated token, or false at the end of the line. */
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* The next token between blanks, or false at the end of the line. */
 static bool next_token(struct cursor *c, const char **tok, size_t *len)
 {
-	while (c->p < c->end && *c->p == ' ')
+	while (c->p < c->end && is_blank(*c->p))
 		c->p++;
 	if (c->p == c->end)
 		return false;
 	*tok = c->p;
-	while (c->p < c->end && *c->p != ' ')
+	while (c->p < c->end && !is_blank(*c->p))
 		c->p++;
 	*len = (size_t)(c->p - *tok);
 	return true;

@@ -1,0 +1,45 @@
+#!/bin/bash
+# Every bad command line: exactly one line on stderr naming the bad value
+# and pointing to --help, exit status 2, nothing on stdout.
+. "$(dirname "$0")/../lib.sh"
+: "${TCPSTAT:?set TCPSTAT to the tcpstat binary}"
+
+# args (one string, split on spaces) | the expected stderr line
+cases=(
+	"-p 70000|tcpstat: invalid port '70000' (expected 1-65535 or a range such as 9000-9999); see 'tcpstat --help'"
+	"-p 0|tcpstat: invalid port '0' (expected 1-65535 or a range such as 9000-9999); see 'tcpstat --help'"
+	"--port abc|tcpstat: invalid port 'abc' (expected 1-65535 or a range such as 9000-9999); see 'tcpstat --help'"
+	"-p 9999-9000|tcpstat: invalid port range '9999-9000' (start above end); see 'tcpstat --help'"
+	"--sport 1-99999|tcpstat: invalid port '1-99999' (expected 1-65535 or a range such as 9000-9999); see 'tcpstat --help'"
+	"--dport -5|tcpstat: invalid port '-5' (expected 1-65535 or a range such as 9000-9999); see 'tcpstat --help'"
+	"-s FOO|tcpstat: invalid state 'FOO' (see --help for the names); see 'tcpstat --help'"
+	"-s LISTEN,,TIME_WAIT|tcpstat: invalid state '' (see --help for the names); see 'tcpstat --help'"
+	"--src 1.2.3|tcpstat: invalid address '1.2.3' (expected an IPv4 or IPv6 address, optionally /PREFIX); see 'tcpstat --help'"
+	"--dst 10.0.0.0/33|tcpstat: invalid prefix length '33' in '10.0.0.0/33' (expected 0-32); see 'tcpstat --help'"
+	"--src ::1/129|tcpstat: invalid prefix length '129' in '::1/129' (expected 0-128); see 'tcpstat --help'"
+	"-B foo|tcpstat: invalid backend 'foo' (expected auto, netlink or proc); see 'tcpstat --help'"
+	"-z|tcpstat: unknown option '-z'; see 'tcpstat --help'"
+	"--frobnicate|tcpstat: unknown option '--frobnicate'; see 'tcpstat --help'"
+	"--count=5|tcpstat: option '--count' takes no value; see 'tcpstat --help'"
+	"-p|tcpstat: option '-p' needs a value; see 'tcpstat --help'"
+	"--state|tcpstat: option '--state' needs a value; see 'tcpstat --help'"
+	"-l extra|tcpstat: unexpected argument 'extra'; see 'tcpstat --help'"
+)
+
+for entry in "${cases[@]}"; do
+	args=${entry%%|*}
+	want=${entry#*|}
+	# shellcheck disable=SC2086  # the arguments are a word list on purpose
+	"$TCPSTAT" $args >"$TMPDIR_TEST/out" 2>"$TMPDIR_TEST/err"
+	rc=$?
+	check "tcpstat $args: exit 2" 2 "$rc"
+	check "tcpstat $args: stderr" "$want" "$(cat "$TMPDIR_TEST/err")"
+	check "tcpstat $args: stdout empty" "" "$(cat "$TMPDIR_TEST/out")"
+done
+
+# Help and version go to stdout with exit 0.
+out=$("$TCPSTAT" --help)
+check "--help exit 0" 0 $?
+check "--help starts with usage" "Usage: tcpstat [OPTION]..." "$(head -n 1 <<<"$out")"
+check "--version" "tcpstat ${TCPSTAT_VERSION:?set by meson}" "$("$TCPSTAT" -V)"
+finish

@@ -1,0 +1,452 @@
+/*
+ * test_bytecode.c - the inet_diag bytecode builder, checked three ways:
+ * byte for byte on a small program, against a copy of the kernel's audit
+ * (inet_diag_bc_audit: a program it refuses fails the whole request with
+ * EINVAL), and by running programs the way the kernel's inet_diag_bc_run
+ * does on many records and comparing with cmd/filter.c's verdict.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <libmnl/libmnl.h>
+
+#include "filter.h"
+#include "netlink.h"
+
+/* ---- net/ipv4/inet_diag.c, as of Linux 6.x, in user space ------------- */
+
+static bool valid_cc(const uint8_t *bc, int len, int cc)
+{
+	while (len >= 0) {
+		const struct inet_diag_bc_op *op = (const void *)bc;
+
+		if (cc > len)
+			return false;
+		if (cc == len)
+			return true;
+		if (op->yes < 4 || op->yes & 3)
+			return false;
+		len -= op->yes;
+		bc += op->yes;
+	}
+	return false;
+}
+
+static bool valid_hostcond(const uint8_t *bc, int len, int *min_len)
+{
+	const struct inet_diag_hostcond *cond;
+	int addr_len;
+
+	*min_len += (int)sizeof(struct inet_diag_hostcond);
+	if (len < *min_len)
+		return false;
+	cond = (const void *)(bc + sizeof(struct inet_diag_bc_op));
+	switch (cond->family) {
+	case AF_UNSPEC:
+		addr_len = 0;
+		break;
+	case AF_INET:
+		addr_len = 4;
+		break;
+	case AF_INET6:
+		addr_len = 16;
+		break;
+	default:
+		return false;
+	}
+	*min_len += addr_len;
+	if (len < *min_len)
+		return false;
+	return cond->prefix_len <= 8 * addr_len;
+}
+
+static int kernel_audit(const uint8_t *bytecode, int bytecode_len)
+{
+	const uint8_t *bc = bytecode;
+	int len = bytecode_len;
+
+	while (len > 0) {
+		int min_len = sizeof(struct inet_diag_bc_op);
+		const struct inet_diag_bc_op *op = (const void *)bc;
+
+		switch (op->code) {
+		case INET_DIAG_BC_S_COND:
+		case INET_DIAG_BC_D_COND:
+			if (!valid_hostcond(bc, len, &min_len))
+				return -1;
+			break;
+		case INET_DIAG_BC_S_GE:
+		case INET_DIAG_BC_S_LE:
+		case INET_DIAG_BC_D_GE:
+		case INET_DIAG_BC_D_LE:
+			min_len += sizeof(struct inet_diag_bc_op);
+			if (len < min_len)
+				return -1;
+			break;
+		case INET_DIAG_BC_AUTO:
+		case INET_DIAG_BC_JMP:
+		case INET_DIAG_BC_NOP:
+			break;
+		default:
+			return -1;
+		}
+		if (op->code != INET_DIAG_BC_NOP) {
+			if (op->no < min_len || op->no > len + 4 || op->no & 3)
+				return -1;
+			if (op->no < len && !valid_cc(bytecode, bytecode_len, len - op->no))
+				return -1;
+		}
+		if (op->yes < min_len || op->yes > len + 4 || op->yes & 3)
+			return -1;
+		bc += op->yes;
+		len -= op->yes;
+	}
+	return len == 0 ? 0 : -1;
+}
+
+static bool bitstring_match(const uint8_t *a1, const uint8_t *a2, int bits)
+{
+	int words = bits / 8, rest = bits % 8;
+
+	if (words && memcmp(a1, a2, (size_t)words))
+		return false;
+	if (rest) {
+		uint8_t mask = (uint8_t)(0xff << (8 - rest));
+
+		return (a1[words] & mask) == (a2[words] & mask);
+	}
+	return true;
+}
+
+static const uint8_t mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+static bool kernel_run(const uint8_t *bc, int len, const struct tcpstat_sock *s)
+{
+	while (len > 0) {
+		const struct inet_diag_bc_op *op = (const void *)bc;
+		bool yes = true;
+
+		switch (op->code) {
+		case INET_DIAG_BC_NOP:
+			break;
+		case INET_DIAG_BC_JMP:
+			yes = false;
+			break;
+		case INET_DIAG_BC_S_GE:
+			yes = s->local_port >= op[1].no;
+			break;
+		case INET_DIAG_BC_S_LE:
+			yes = s->local_port <= op[1].no;
+			break;
+		case INET_DIAG_BC_D_GE:
+			yes = s->peer_port >= op[1].no;
+			break;
+		case INET_DIAG_BC_D_LE:
+			yes = s->peer_port <= op[1].no;
+			break;
+		case INET_DIAG_BC_S_COND:
+		case INET_DIAG_BC_D_COND: {
+			const struct inet_diag_hostcond *cond = (const void *)(op + 1);
+			const uint8_t *addr = op->code == INET_DIAG_BC_S_COND ? s->local_addr
+									       : s->peer_addr;
+			int port = op->code == INET_DIAG_BC_S_COND ? s->local_port : s->peer_port;
+
+			if (cond->port != -1 && cond->port != port) {
+				yes = false;
+				break;
+			}
+			if (cond->family != AF_UNSPEC && cond->family != s->family) {
+				if (s->family == AF_INET6 && cond->family == AF_INET &&
+				    !memcmp(addr, mapped_prefix, 12) &&
+				    bitstring_match(addr + 12, (const uint8_t *)cond->addr,
+						    cond->prefix_len))
+					break;
+				yes = false;
+				break;
+			}
+			if (cond->prefix_len == 0)
+				break;
+			yes = bitstring_match(addr, (const uint8_t *)cond->addr, cond->prefix_len);
+			break;
+		}
+		default:
+			fail_msg("op code %d is not built by tcpstat", op->code);
+		}
+		if (yes) {
+			len -= op->yes;
+			bc += op->yes;
+		} else {
+			len -= op->no;
+			bc += op->no;
+		}
+	}
+	return len == 0;
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+static void test_no_filter_no_program(void **state)
+{
+	struct tcpstat_query q = { .states = TCPSTAT_STATES_ALL, .ipv4 = true, .ipv6 = true };
+	uint8_t buf[64];
+
+	(void)state;
+	assert_int_equal(nl_bytecode_build(buf, sizeof(buf), &q), 0);
+}
+
+/* -p 9999: (sport in [9999,9999]) or (dport in [9999,9999]), byte for byte. */
+static void test_one_port_bytes(void **state)
+{
+	struct tcpstat_query q = { .n_port = 1, .port = { { 9999, 9999 } } };
+	const struct inet_diag_bc_op want[] = {
+		{ INET_DIAG_BC_S_GE, 8, 20 }, { 0, 0, 9999 },
+		{ INET_DIAG_BC_S_LE, 8, 12 }, { 0, 0, 9999 },
+		{ INET_DIAG_BC_JMP, 4, 20 },
+		{ INET_DIAG_BC_D_GE, 8, 20 }, { 0, 0, 9999 },
+		{ INET_DIAG_BC_D_LE, 8, 12 }, { 0, 0, 9999 },
+	};
+	uint8_t buf[256];
+
+	(void)state;
+	assert_int_equal(nl_bytecode_build(buf, sizeof(buf), &q), sizeof(want));
+	assert_memory_equal(buf, want, sizeof(want));
+	assert_int_equal(kernel_audit(buf, sizeof(want)), 0);
+}
+
+/* --src 127.0.0.0/8 --dst ::1: an S_COND then a D_COND hostcond. */
+static void test_prefix_bytes(void **state)
+{
+	struct tcpstat_query q = {
+		.n_src = 1, .src = { { AF_INET, 8, { 127 } } },
+		.n_dst = 1, .dst = { { AF_INET6, 128, { [15] = 1 } } },
+	};
+	uint8_t buf[256];
+	int len;
+	struct inet_diag_bc_op op;
+	struct inet_diag_hostcond cond;
+
+	(void)state;
+	len = nl_bytecode_build(buf, sizeof(buf), &q);
+	assert_int_equal(len, (4 + 8 + 4) + (4 + 8 + 16));
+	assert_int_equal(kernel_audit(buf, len), 0);
+	memcpy(&op, buf, sizeof(op));
+	assert_int_equal(op.code, INET_DIAG_BC_S_COND);
+	assert_int_equal(op.yes, 16);
+	assert_int_equal(op.no, len + 4);     /* the only atom of its group: reject */
+	memcpy(&cond, buf + 4, sizeof(cond));
+	assert_int_equal(cond.family, AF_INET);
+	assert_int_equal(cond.prefix_len, 8);
+	assert_int_equal(cond.port, -1);
+	assert_int_equal(buf[12], 127);
+	memcpy(&op, buf + 16, sizeof(op));
+	assert_int_equal(op.code, INET_DIAG_BC_D_COND);
+	assert_int_equal(op.yes, 28);
+	assert_int_equal(op.no, len + 4 - 16);
+}
+
+static void test_too_small_buffer(void **state)
+{
+	struct tcpstat_query q = { .n_port = 1, .port = { { 1, 2 } } };
+	uint8_t buf[64];
+
+	(void)state;
+	assert_int_equal(nl_bytecode_build(buf, 35, &q), -1);
+	assert_int_equal(nl_bytecode_build(buf, 36, &q), 36);
+	q.n_port = TCPSTAT_MAX_FILTERS + 1;
+	assert_int_equal(nl_bytecode_build(buf, sizeof(buf), &q), -1);
+}
+
+/* A small deterministic generator, so a failure can be replayed. */
+static uint32_t next_random(uint32_t *seed)
+{
+	*seed ^= *seed << 13;
+	*seed ^= *seed >> 17;
+	*seed ^= *seed << 5;
+	return *seed;
+}
+
+static const uint16_t port_pool[] = { 1, 80, 443, 9998, 9999, 10000, 40000, 65535 };
+static const char *const v4_pool[] = { "127.0.0.1", "127.0.0.2", "10.1.2.3", "0.0.0.0" };
+static const char *const v6_pool[] = { "::1", "::", "fe80::1", "::ffff:127.0.0.1",
+				       "::ffff:10.1.2.3", "2001:db8::8000" };
+
+static uint16_t random_port(uint32_t *seed)
+{
+	return port_pool[next_random(seed) % (sizeof(port_pool) / sizeof(port_pool[0]))];
+}
+
+static void random_addr(uint32_t *seed, int family, uint8_t addr[16])
+{
+	memset(addr, 0, 16);
+	if (family == AF_INET)
+		inet_pton(AF_INET, v4_pool[next_random(seed) % 4], addr);
+	else
+		inet_pton(AF_INET6, v6_pool[next_random(seed) % 6], addr);
+}
+
+static void random_range(uint32_t *seed, struct tcpstat_port_range *r)
+{
+	uint16_t a = random_port(seed), b = random_port(seed);
+
+	r->lo = a < b ? a : b;
+	r->hi = a < b ? b : a;
+}
+
+static void random_prefix(uint32_t *seed, struct tcpstat_prefix *p)
+{
+	static const uint8_t v4_lens[] = { 0, 8, 16, 31, 32 };
+	static const uint8_t v6_lens[] = { 0, 64, 96, 120, 127, 128 };
+
+	p->family = next_random(seed) % 2 ? AF_INET : AF_INET6;
+	random_addr(seed, p->family, p->addr);
+	p->len = p->family == AF_INET ? v4_lens[next_random(seed) % 5]
+				      : v6_lens[next_random(seed) % 6];
+}
+
+static void random_query(uint32_t *seed, struct tcpstat_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->states = TCPSTAT_STATES_ALL;
+	q->ipv4 = q->ipv6 = true;
+	q->n_port = next_random(seed) % 3;
+	q->n_sport = next_random(seed) % 3;
+	q->n_dport = next_random(seed) % 3;
+	q->n_src = next_random(seed) % 3;
+	q->n_dst = next_random(seed) % 3;
+	for (unsigned i = 0; i < 2; i++) {
+		random_range(seed, &q->port[i]);
+		random_range(seed, &q->sport[i]);
+		random_range(seed, &q->dport[i]);
+		random_prefix(seed, &q->src[i]);
+		random_prefix(seed, &q->dst[i]);
+	}
+}
+
+static void random_sock(uint32_t *seed, struct tcpstat_sock *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->family = next_random(seed) % 2 ? AF_INET : AF_INET6;
+	s->state = TCPSTAT_ESTABLISHED;
+	random_addr(seed, s->family, s->local_addr);
+	random_addr(seed, s->family, s->peer_addr);
+	s->local_port = random_port(seed);
+	s->peer_port = random_port(seed);
+}
+
+/* The kernel's verdict on our program equals our own filter's, every time. */
+static void test_kernel_agrees_with_filter(void **state)
+{
+	uint32_t seed = 2463534242u;
+	unsigned matched = 0, total = 0;
+
+	(void)state;
+	for (unsigned i = 0; i < 3000; i++) {
+		struct tcpstat_query q;
+		uint8_t bc[4096];
+		int len;
+
+		random_query(&seed, &q);
+		len = nl_bytecode_build(bc, sizeof(bc), &q);
+		assert_true(len >= 0);
+		if (len > 0 && kernel_audit(bc, len) != 0)
+			fail_msg("query %u: the kernel would refuse the program", i);
+		for (unsigned j = 0; j < 20; j++) {
+			struct tcpstat_sock s;
+			bool want, got;
+
+			random_sock(&seed, &s);
+			want = filter_match(&q, &s);
+			got = len == 0 || kernel_run(bc, len, &s);
+			if (want != got)
+				fail_msg("query %u sock %u: filter %d, bytecode %d", i, j, want, got);
+			matched += want;
+			total++;
+		}
+	}
+	/* Both verdicts must occur often, or the comparison proves little. */
+	assert_true(matched > total / 20);
+	assert_true(matched < total - total / 20);
+}
+
+/* The largest query the options allow still builds and passes the audit. */
+static void test_largest_query(void **state)
+{
+	struct tcpstat_query q = { .states = TCPSTAT_STATES_ALL };
+	uint8_t bc[NL_BYTECODE_MAX];
+	int len;
+
+	(void)state;
+	q.n_port = q.n_sport = q.n_dport = q.n_src = q.n_dst = TCPSTAT_MAX_FILTERS;
+	for (unsigned i = 0; i < TCPSTAT_MAX_FILTERS; i++) {
+		q.port[i] = q.sport[i] = q.dport[i] = (struct tcpstat_port_range){ 1, 65535 };
+		q.src[i] = (struct tcpstat_prefix){ .family = AF_INET6, .len = 128 };
+		q.dst[i] = q.src[i];
+	}
+	len = nl_bytecode_build(bc, sizeof(bc), &q);
+	assert_true(len > 0);
+	assert_int_equal(kernel_audit(bc, len), 0);
+	/* And the request carrying it fits netlink.c's 32 KiB buffer. */
+	static uint8_t req[32768];
+	assert_true(nl_build_request(req, sizeof(req), AF_INET, 1, &q) > (size_t)len);
+}
+
+static void test_request(void **state)
+{
+	struct tcpstat_query q = {
+		.states = 1u << TCPSTAT_TIME_WAIT, .ipv4 = true,
+		.n_port = 1, .port = { { 9999, 9999 } },
+	};
+	uint8_t buf[512];
+	size_t len;
+	const struct nlmsghdr *nlh = (const void *)buf;
+	const struct inet_diag_req_v2 *req;
+	const struct nlattr *attr;
+
+	(void)state;
+	len = nl_build_request(buf, sizeof(buf), AF_INET6, 42, &q);
+	assert_int_equal(len, 16 + 56 + 4 + 36);
+	assert_int_equal(nlh->nlmsg_len, len);
+	assert_int_equal(nlh->nlmsg_type, SOCK_DIAG_BY_FAMILY);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	assert_int_equal(nlh->nlmsg_seq, 42);
+	req = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(req->sdiag_family, AF_INET6);
+	assert_int_equal(req->sdiag_protocol, IPPROTO_TCP);
+	assert_int_equal(req->idiag_states, 1u << 6);
+	assert_int_equal(req->idiag_ext, 0);
+	assert_int_equal(req->id.idiag_sport, 0);
+	assert_int_equal(req->id.idiag_dport, 0);
+	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(*req));
+	assert_int_equal(mnl_attr_get_type(attr), INET_DIAG_REQ_BYTECODE);
+	assert_int_equal(mnl_attr_get_payload_len(attr), 36);
+	assert_int_equal(kernel_audit(mnl_attr_get_payload(attr), 36), 0);
+	/* Does not fit: nothing built. */
+	assert_int_equal(nl_build_request(buf, len - 1, AF_INET, 1, &q), 0);
+	/* No filter: no attribute. */
+	q.n_port = 0;
+	assert_int_equal(nl_build_request(buf, sizeof(buf), AF_INET, 1, &q), 16 + 56);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_filter_no_program),
+		cmocka_unit_test(test_one_port_bytes),
+		cmocka_unit_test(test_prefix_bytes),
+		cmocka_unit_test(test_too_small_buffer),
+		cmocka_unit_test(test_kernel_agrees_with_filter),
+		cmocka_unit_test(test_largest_query),
+		cmocka_unit_test(test_request),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
