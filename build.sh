@@ -1,0 +1,74 @@
+#!/bin/sh
+# build.sh - set up, build and run tcpstat, or its tests, on Debian 12.
+#
+#   ./build.sh run [TCPSTAT ARGS...]   build, then run build/tcpstat
+#   ./build.sh test                    build, then run every test
+#
+# Missing Debian packages are installed with apt-get when run as root;
+# otherwise the exact apt-get line to run is printed. With CI=true (as CI
+# runs it) the build uses -Werror and ASan+UBSan, in build-ci/, and the
+# integration tests must not skip.
+set -eu
+cd "$(dirname "$0")"
+
+usage() {
+	echo "usage: ./build.sh run [TCPSTAT ARGS...] | ./build.sh test" >&2
+	exit 2
+}
+[ $# -ge 1 ] || usage
+mode=$1
+shift
+
+build_pkgs="gcc libc6-dev meson ninja-build pkg-config libmnl-dev"
+# iproute2: ip and ss; util-linux: unshare; procps: the tests' process checks.
+test_pkgs="libcmocka-dev iproute2 util-linux procps"
+case $mode in
+run) pkgs=$build_pkgs ;;
+test) pkgs="$build_pkgs $test_pkgs" ;;
+*) usage ;;
+esac
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "build.sh: installing:$missing" >&2
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
+	else
+		echo "build.sh: missing packages; run:" >&2
+		echo "  sudo apt-get install -y$missing" >&2
+		exit 1
+	fi
+fi
+
+if [ "${CI:-}" = true ]; then
+	builddir=build-ci
+	setup_args="-Dwerror=true -Db_sanitize=address,undefined -Dtests=enabled"
+	export TCPSTAT_REQUIRE_NETNS=1
+	export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+else
+	builddir=build
+	setup_args=""
+fi
+if [ "$mode" = test ]; then
+	setup_args="$setup_args -Dtests=enabled"
+fi
+
+if [ -f "$builddir/build.ninja" ]; then
+	# shellcheck disable=SC2086  # setup_args is a word list
+	meson configure "$builddir" $setup_args >/dev/null
+else
+	# shellcheck disable=SC2086
+	meson setup "$builddir" $setup_args >/dev/null
+fi
+ninja -C "$builddir" >&2
+
+case $mode in
+run) exec "$builddir/tcpstat" "$@" ;;
+test) exec meson test -C "$builddir" --print-errorlogs ;;
+esac
