@@ -20,8 +20,9 @@ mode=$1
 shift
 
 build_pkgs="gcc libc6-dev meson ninja-build pkg-config libmnl-dev"
-# iproute2: ip and ss; util-linux: unshare; procps: the tests' process checks.
-test_pkgs="libcmocka-dev iproute2 util-linux procps"
+# iproute2: ip and ss; util-linux: unshare; procps: process checks; jq: JSON
+# checks; hyperfine, time, net-tools (netstat): the quick benchmark.
+test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools"
 case $mode in
 run) pkgs=$build_pkgs ;;
 test) pkgs="$build_pkgs $test_pkgs" ;;

@@ -35,6 +35,10 @@ int main(int argc, char **argv)
 		opts_usage(stdout);
 		return fflush(stdout) == 0 ? EXIT_MATCH : EXIT_TROUBLE;
 	}
+	if (opts.action == OPTS_COLUMNS_HELP) {
+		print_columns_help(stdout);
+		return fflush(stdout) == 0 ? EXIT_MATCH : EXIT_TROUBLE;
+	}
 	if (opts.action == OPTS_VERSION) {
 		puts("tcpstat " TCPSTAT_VERSION);
 		return fflush(stdout) == 0 ? EXIT_MATCH : EXIT_TROUBLE;

@@ -36,6 +36,9 @@ static const struct option long_options[] = {
 	{ "extend", no_argument, NULL, 'e' },
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "count", no_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "columns", required_argument, NULL, 'O' },
+	{ "summary", no_argument, NULL, 'S' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "backend", required_argument, NULL, 'B' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -44,7 +47,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 /* The leading ':' makes getopt report a missing value apart from an unknown option. */
-static const char short_options[] = ":p:s:l46oeHcqB:vhV";
+static const char short_options[] = ":p:s:l46oeHcjO:SqB:vhV";
 
 static int failf(struct tcpstat_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -221,6 +224,28 @@ bad_address:
 		     "optionally /PREFIX)", arg);
 }
 
+int opts_parse_columns(const char *arg, struct print_opts *o, struct tcpstat_error *err)
+{
+	const char *p = arg;
+
+	o->n_columns = 0;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		int col = print_column_by_name(p, len);
+
+		if (col < 0)
+			return failf(err, "invalid column '%.*s' (see -O help for the names)",
+				     (int)len, p);
+		if (o->n_columns == PRINT_MAX_COLUMNS)
+			return failf(err, "too many columns (at most %d)", PRINT_MAX_COLUMNS);
+		o->columns[o->n_columns++] = (uint8_t)col;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
 static int parse_backend(const char *arg, enum opts_backend *out, struct tcpstat_error *err)
 {
 	if (strcmp(arg, "auto") == 0)
@@ -320,6 +345,18 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, bool *st
 	case 'c':
 		o->count = true;
 		return 0;
+	case 'j':
+		o->json = true;
+		return 0;
+	case 'O':
+		if (strcmp(arg, "help") == 0) {
+			o->action = OPTS_COLUMNS_HELP;
+			return 0;
+		}
+		return opts_parse_columns(arg, &o->print, err);
+	case 'S':
+		o->summary = true;
+		return 0;
 	case 'q':
 		o->quiet = true;
 		return 0;
@@ -358,8 +395,15 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 	}
 	if (optind < argc)
 		return failf(err, "unexpected argument '%s'", argv[optind]);
+	if (o->summary && o->print.n_columns > 0)
+		return failf(err, "--summary prints no columns: it cannot go with --columns");
+	if (o->summary && o->count)
+		return failf(err, "--summary and --count cannot be combined");
+	if (o->json && o->print.n_columns > 0)
+		return failf(err, "--json prints every key: it cannot go with --columns");
 	if (!states_given)
 		o->query.states = TCPSTAT_STATES_ALL;
+	o->print.plain = o->print.n_columns > 0 && !o->header;
 	return 0;
 }
 
@@ -392,7 +436,16 @@ void opts_usage(FILE *f)
 "                           seconds/retransmits/probes)\n"
 "  -e, --extend             add the User (uid) and Inode columns\n"
 "  -H, --no-header          no header line\n"
+"  -O, --columns LIST       these columns, in this order (-O help lists them);\n"
+"                           with -H, fields separated by one space\n"
+"  -j, --json               one JSON object per socket, one per line (keys:\n"
+"                           proto state local_addr local_port peer_addr\n"
+"                           peer_port recv_q send_q timer timer_ms retrans\n"
+"                           probes uid inode)\n"
+"  -S, --summary            one line per state with its count, and the total\n"
+"                           (with -j: one JSON object)\n"
 "  -c, --count              print only the number of matching sockets\n"
+"                           (with -j: {\"count\":N})\n"
 "  -q, --quiet              print nothing; the exit status tells\n"
 "\n"
 "Backend:\n"

@@ -17,6 +17,7 @@ enum opts_action {
 	OPTS_LIST,      /* list (or count) the matching sockets */
 	OPTS_HELP,
 	OPTS_VERSION,
+	OPTS_COLUMNS_HELP,  /* -O help */
 };
 
 struct tcpstat_opts {
@@ -26,6 +27,8 @@ struct tcpstat_opts {
 	enum opts_backend backend;
 	bool header;    /* false with -H */
 	bool count;     /* -c */
+	bool json;      /* -j */
+	bool summary;   /* -S */
 	bool quiet;     /* -q */
 	bool verbose;   /* -v */
 };
@@ -55,6 +58,12 @@ int opts_parse_states(const char *arg, uint32_t *mask, struct tcpstat_error *err
  */
 int opts_parse_prefix(const char *arg, struct tcpstat_prefix *out,
 		      struct tcpstat_error *err);
+
+/*
+ * Sets o's columns from a comma list of -O names. Returns 0, or -1 with
+ * err->msg naming the unknown column.
+ */
+int opts_parse_columns(const char *arg, struct print_opts *o, struct tcpstat_error *err);
 
 /* Prints --help to f. */
 void opts_usage(FILE *f);

@@ -1,20 +1,19 @@
 /*
- * print.c - netstat's table: "Proto Recv-Q Send-Q Local Address Foreign
- * Address State", with netstat's widths so old awk habits keep working.
- * Rows are built in a buffer by hand rather than with printf, which is
- * most of the time of a listing of 100k sockets.
+ * print.c - the table, JSON Lines and the summary.
+ *
+ * The default table is netstat's: "%-4s  %6ld %6ld %-23s %-23s %-11s", so
+ * old awk habits keep working; -O picks other columns from the same table
+ * of widths. Rows are built by hand in a buffer rather than with printf,
+ * which would be most of the time of a listing of 100k sockets.
  */
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "json.h"
+#include "line.h"
 #include "print.h"
-
-#define ADDR_WIDTH 23
-#define STATE_WIDTH 11
-#define USER_WIDTH 10
-#define INODE_WIDTH 10
 
 static const char *const state_names[TCPSTAT_STATE_MAX + 1] = {
 	[TCPSTAT_ESTABLISHED] = "ESTABLISHED",
@@ -37,106 +36,113 @@ const char *print_state_name(unsigned state)
 	return state_names[state];
 }
 
-/* A bounded line under construction; what does not fit is dropped. */
-struct line {
-	char *buf;
-	size_t size, len;
+struct column {
+	const char *name;     /* as -O spells it */
+	const char *header;
+	unsigned width;       /* the field is padded to this, unless last */
+	bool right;           /* right-aligned (numbers, as netstat) */
+	const char *help;
 };
 
-static void put_mem(struct line *l, const char *s, size_t n)
+static const struct column columns[PRINT_COL_COUNT] = {
+	[PRINT_COL_PROTO] = { "proto", "Proto", 5, false, "tcp or tcp6" },
+	[PRINT_COL_RECV_Q] = { "recv-q", "Recv-Q", 6, true,
+			       "bytes not read yet; LISTEN: connections to accept" },
+	[PRINT_COL_SEND_Q] = { "send-q", "Send-Q", 6, true,
+			       "bytes not acknowledged yet; LISTEN: backlog (netlink)" },
+	[PRINT_COL_LOCAL] = { "local", "Local Address", 23, false, "local address:port" },
+	[PRINT_COL_PEER] = { "peer", "Foreign Address", 23, false, "foreign address:port" },
+	[PRINT_COL_LOCAL_ADDR] = { "local-addr", "Local-Addr", 15, false,
+				   "local address alone (IPv6 without brackets)" },
+	[PRINT_COL_LOCAL_PORT] = { "local-port", "L-Port", 6, true, "local port (* for none)" },
+	[PRINT_COL_PEER_ADDR] = { "peer-addr", "Peer-Addr", 15, false, "foreign address alone" },
+	[PRINT_COL_PEER_PORT] = { "peer-port", "P-Port", 6, true, "foreign port (* for none)" },
+	[PRINT_COL_STATE] = { "state", "State", 11, false, "TCP state, netstat's names" },
+	[PRINT_COL_UID] = { "uid", "User", 10, false, "owner's uid (0 for TIME_WAIT)" },
+	[PRINT_COL_INODE] = { "inode", "Inode", 10, false, "socket inode (0 for TIME_WAIT)" },
+	[PRINT_COL_TIMER] = { "timer", "Timer", 0, false,
+			      "kind (seconds left/retransmits/probes), as netstat -o;\n"
+			      "              plain (-H -O): kind(seconds/retransmits/probes)" },
+};
+
+int print_column_by_name(const char *name, size_t len)
 {
-	if (n > l->size - 1 - l->len)
-		n = l->size - 1 - l->len;
-	memcpy(l->buf + l->len, s, n);
-	l->len += n;
-	l->buf[l->len] = '\0';
+	for (int i = 0; i < PRINT_COL_COUNT; i++)
+		if (strlen(columns[i].name) == len && memcmp(columns[i].name, name, len) == 0)
+			return i;
+	return -1;
 }
 
-static void put_str(struct line *l, const char *s)
+void print_columns_help(FILE *f)
 {
-	put_mem(l, s, strlen(s));
+	fputs("Columns for -O, --columns (comma-separated, in the order wanted):\n", f);
+	for (int i = 0; i < PRINT_COL_COUNT; i++)
+		fprintf(f, "  %-11s %s\n", columns[i].name, columns[i].help);
 }
 
-static void put_spaces(struct line *l, size_t n)
+/* The columns to print: -O's, or netstat's with -e and -o's additions. */
+static unsigned resolve_columns(const struct print_opts *o, uint8_t out[PRINT_MAX_COLUMNS])
 {
-	static const char spaces[] = "                                ";
+	unsigned n = 0;
 
-	while (n > 0) {
-		size_t chunk = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-
-		put_mem(l, spaces, chunk);
-		n -= chunk;
+	if (o->n_columns > 0) {
+		memcpy(out, o->columns, o->n_columns);
+		return o->n_columns;
 	}
+	for (int c = PRINT_COL_PROTO; c <= PRINT_COL_PEER; c++)
+		out[n++] = (uint8_t)c;
+	out[n++] = PRINT_COL_STATE;
+	if (o->extend) {
+		out[n++] = PRINT_COL_UID;
+		out[n++] = PRINT_COL_INODE;
+	}
+	if (o->timers)
+		out[n++] = PRINT_COL_TIMER;
+	return n;
 }
 
-/* Pads the field that began at `from` to width. */
-static void pad_from(struct line *l, size_t from, size_t width)
-{
-	if (l->len - from < width)
-		put_spaces(l, width - (l->len - from));
-}
-
-/* Decimal digits of v, right-aligned in tmp; returns the first digit. */
-static char *u64_digits(char tmp[24], uint64_t v)
-{
-	char *p = tmp + 23;
-
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return p;
-}
-
-static void put_u64(struct line *l, uint64_t v)
-{
-	char tmp[24];
-
-	put_str(l, u64_digits(tmp, v));
-}
-
-static void put_u64_right(struct line *l, uint64_t v, size_t width)
-{
-	char tmp[24];
-	const char *d = u64_digits(tmp, v);
-	size_t n = strlen(d);
-
-	if (n < width)
-		put_spaces(l, width - n);
-	put_mem(l, d, n);
-}
-
-static void put_endpoint(struct line *l, int family, const uint8_t addr[16], uint16_t port)
+static void put_addr(struct line *l, int family, const uint8_t addr[16], bool brackets)
 {
 	if (family == AF_INET6) {
 		char text[INET6_ADDRSTRLEN];
 
 		if (!inet_ntop(AF_INET6, addr, text, sizeof(text)))
 			strcpy(text, "?");
-		put_mem(l, "[", 1);
-		put_str(l, text);
-		put_mem(l, "]", 1);
-	} else {
-		for (int i = 0; i < 4; i++) {
-			if (i > 0)
-				put_mem(l, ".", 1);
-			put_u64(l, addr[i]);
-		}
+		if (brackets)
+			line_putc(l, '[');
+		line_puts(l, text);
+		if (brackets)
+			line_putc(l, ']');
+		return;
 	}
-	put_mem(l, ":", 1);
+	for (int i = 0; i < 4; i++) {
+		if (i > 0)
+			line_putc(l, '.');
+		line_u64(l, addr[i]);
+	}
+}
+
+static void put_port(struct line *l, uint16_t port)
+{
 	if (port == 0)
-		put_mem(l, "*", 1);
+		line_putc(l, '*');
 	else
-		put_u64(l, port);
+		line_u64(l, port);
+}
+
+static void put_endpoint(struct line *l, int family, const uint8_t addr[16], uint16_t port)
+{
+	put_addr(l, family, addr, true);
+	line_putc(l, ':');
+	put_port(l, port);
 }
 
 size_t print_endpoint(char *buf, size_t size, int family, const uint8_t addr[16],
 		      uint16_t port)
 {
-	struct line l = { buf, size, 0 };
+	struct line l;
 
-	buf[0] = '\0';
+	line_init(&l, buf, size, NULL);
 	put_endpoint(&l, family, addr, port);
 	return l.len;
 }
@@ -155,129 +161,307 @@ static const char *timer_name(unsigned timer)
 	return timer < sizeof(names) / sizeof(names[0]) ? names[timer] : NULL;
 }
 
-static void put_timer(struct line *l, const struct tcpstat_sock *s)
+/* netstat prints 0.00 for a timer that is off, whatever the count. */
+static uint32_t timer_ms(const struct tcpstat_sock *s)
+{
+	return s->timer == TCPSTAT_TIMER_OFF ? 0 : s->timer_ms;
+}
+
+static void put_timer_kind(struct line *l, const struct tcpstat_sock *s)
 {
 	const char *name = timer_name(s->timer);
-	/* netstat prints 0.00 for a timer that is off, whatever the count. */
-	uint32_t ms = s->timer == TCPSTAT_TIMER_OFF ? 0 : s->timer_ms;
-	unsigned centis = ms % 1000 / 10;
 
 	if (name) {
-		put_str(l, name);
+		line_puts(l, name);
 	} else {
-		put_str(l, "unkn-");
-		put_u64(l, s->timer);
+		line_puts(l, "unkn-");
+		line_u64(l, s->timer);
 	}
-	put_mem(l, " (", 2);
-	put_u64(l, ms / 1000);
-	put_mem(l, ".", 1);
-	put_mem(l, (const char[]){ (char)('0' + centis / 10), (char)('0' + centis % 10) }, 2);
-	put_mem(l, "/", 1);
-	put_u64(l, s->retrans);
-	put_mem(l, "/", 1);
-	put_u64(l, s->probes);
-	put_mem(l, ")", 1);
+}
+
+/* plain: no space before the parenthesis, so the field stays one word. */
+static void put_timer(struct line *l, const struct tcpstat_sock *s, bool plain)
+{
+	uint32_t ms = timer_ms(s);
+	unsigned centis = ms % 1000 / 10;
+
+	put_timer_kind(l, s);
+	line_puts(l, plain ? "(" : " (");
+	line_u64(l, ms / 1000);
+	line_putc(l, '.');
+	line_putc(l, (char)('0' + centis / 10));
+	line_putc(l, (char)('0' + centis % 10));
+	line_putc(l, '/');
+	line_u64(l, s->retrans);
+	line_putc(l, '/');
+	line_u64(l, s->probes);
+	line_putc(l, ')');
 }
 
 size_t print_timer(char *buf, size_t size, const struct tcpstat_sock *s)
 {
-	struct line l = { buf, size, 0 };
+	struct line l;
 
-	buf[0] = '\0';
-	put_timer(&l, s);
+	line_init(&l, buf, size, NULL);
+	put_timer(&l, s, false);
 	return l.len;
+}
+
+static void put_cell(struct line *l, const struct tcpstat_sock *s, enum print_column c,
+		     bool plain)
+{
+	switch (c) {
+	case PRINT_COL_PROTO:
+		line_puts(l, s->family == AF_INET6 ? "tcp6" : "tcp");
+		break;
+	case PRINT_COL_RECV_Q:
+		line_u64(l, s->recv_q);
+		break;
+	case PRINT_COL_SEND_Q:
+		line_u64(l, s->send_q);
+		break;
+	case PRINT_COL_LOCAL:
+		put_endpoint(l, s->family, s->local_addr, s->local_port);
+		break;
+	case PRINT_COL_PEER:
+		put_endpoint(l, s->family, s->peer_addr, s->peer_port);
+		break;
+	case PRINT_COL_LOCAL_ADDR:
+		put_addr(l, s->family, s->local_addr, false);
+		break;
+	case PRINT_COL_LOCAL_PORT:
+		put_port(l, s->local_port);
+		break;
+	case PRINT_COL_PEER_ADDR:
+		put_addr(l, s->family, s->peer_addr, false);
+		break;
+	case PRINT_COL_PEER_PORT:
+		put_port(l, s->peer_port);
+		break;
+	case PRINT_COL_STATE:
+		line_puts(l, print_state_name(s->state));
+		break;
+	case PRINT_COL_UID:
+		line_u64(l, s->uid);
+		break;
+	case PRINT_COL_INODE:
+		line_u64(l, s->inode);
+		break;
+	case PRINT_COL_TIMER:
+		put_timer(l, s, plain);
+		break;
+	case PRINT_COL_COUNT:
+		break;
+	}
+}
+
+/* The width of a cell's text, for right alignment: formatted aside first. */
+static void put_cell_right(struct line *l, const struct tcpstat_sock *s,
+			   enum print_column c, unsigned width)
+{
+	char tmp[64];
+	struct line cell;
+
+	line_init(&cell, tmp, sizeof(tmp), NULL);
+	put_cell(&cell, s, c, false);
+	if (cell.len < width)
+		line_spaces(l, width - cell.len);
+	line_put(l, tmp, cell.len);
+}
+
+/* Cells separated by one space and padded to their width, the last unpadded. */
+static void put_row(struct line *l, const struct tcpstat_sock *s, const struct print_opts *o)
+{
+	uint8_t cols[PRINT_MAX_COLUMNS];
+	unsigned n = resolve_columns(o, cols);
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct column *col = &columns[cols[i]];
+		size_t from;
+
+		if (i > 0)
+			line_putc(l, ' ');
+		from = line_pos(l);
+		if (o->plain)
+			put_cell(l, s, cols[i], true);
+		else if (col->right)
+			put_cell_right(l, s, cols[i], col->width);
+		else
+			put_cell(l, s, cols[i], false);
+		if (i + 1 < n && !o->plain)
+			line_pad(l, from, col->width);
+	}
+	line_putc(l, '\n');
+}
+
+static void put_header(struct line *l, const struct print_opts *o)
+{
+	uint8_t cols[PRINT_MAX_COLUMNS];
+	unsigned n = resolve_columns(o, cols);
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct column *col = &columns[cols[i]];
+		size_t len = strlen(col->header), from;
+
+		if (i > 0)
+			line_putc(l, ' ');
+		from = line_pos(l);
+		if (col->right && len < col->width)
+			line_spaces(l, col->width - len);
+		line_puts(l, col->header);
+		if (i + 1 < n)
+			line_pad(l, from, col->width);
+	}
+	line_putc(l, '\n');
 }
 
 size_t print_format_row(char *buf, size_t size, const struct tcpstat_sock *s,
 			const struct print_opts *o)
 {
-	struct line l = { buf, size, 0 };
-	size_t from;
+	struct line l;
 
-	buf[0] = '\0';
-	/* netstat: "%-4s  %6ld %6ld %-23s %-23s %-11s" */
-	put_str(&l, s->family == AF_INET6 ? "tcp6" : "tcp ");
-	put_mem(&l, "  ", 2);
-	put_u64_right(&l, s->recv_q, 6);
-	put_mem(&l, " ", 1);
-	put_u64_right(&l, s->send_q, 6);
-	put_mem(&l, " ", 1);
-	from = l.len;
-	put_endpoint(&l, s->family, s->local_addr, s->local_port);
-	pad_from(&l, from, ADDR_WIDTH);
-	put_mem(&l, " ", 1);
-	from = l.len;
-	put_endpoint(&l, s->family, s->peer_addr, s->peer_port);
-	pad_from(&l, from, ADDR_WIDTH);
-	put_mem(&l, " ", 1);
-	from = l.len;
-	put_str(&l, print_state_name(s->state));
-	if (o->extend) {
-		pad_from(&l, from, STATE_WIDTH);
-		put_mem(&l, " ", 1);
-		from = l.len;
-		put_u64(&l, s->uid);
-		pad_from(&l, from, USER_WIDTH);
-		put_mem(&l, " ", 1);
-		from = l.len;
-		put_u64(&l, s->inode);
-	}
-	if (o->timers) {
-		pad_from(&l, from, o->extend ? INODE_WIDTH : STATE_WIDTH);
-		put_mem(&l, " ", 1);
-		put_timer(&l, s);
-	}
-	put_mem(&l, "\n", 1);
+	line_init(&l, buf, size, NULL);
+	put_row(&l, s, o);
 	return l.len;
 }
 
 size_t print_format_header(char *buf, size_t size, const struct print_opts *o)
 {
-	struct line l = { buf, size, 0 };
-	size_t from;
+	struct line l;
 
-	buf[0] = '\0';
-	put_str(&l, "Proto Recv-Q Send-Q ");
-	from = l.len;
-	put_str(&l, "Local Address");
-	pad_from(&l, from, ADDR_WIDTH);
-	put_mem(&l, " ", 1);
-	from = l.len;
-	put_str(&l, "Foreign Address");
-	pad_from(&l, from, ADDR_WIDTH);
-	put_mem(&l, " ", 1);
-	from = l.len;
-	put_str(&l, "State");
-	if (o->extend) {
-		pad_from(&l, from, STATE_WIDTH);
-		put_mem(&l, " ", 1);
-		from = l.len;
-		put_str(&l, "User");
-		pad_from(&l, from, USER_WIDTH);
-		put_mem(&l, " ", 1);
-		from = l.len;
-		put_str(&l, "Inode");
-	}
-	if (o->timers) {
-		pad_from(&l, from, o->extend ? INODE_WIDTH : STATE_WIDTH);
-		put_str(&l, " Timer");
-	}
-	put_mem(&l, "\n", 1);
+	line_init(&l, buf, size, NULL);
+	put_header(&l, o);
 	return l.len;
 }
 
 int print_row(FILE *f, const struct tcpstat_sock *s, const struct print_opts *o)
 {
 	char buf[PRINT_LINE_MAX];
-	size_t len = print_format_row(buf, sizeof(buf), s, o);
+	struct line l;
 
-	return fwrite(buf, 1, len, f) == len ? 0 : -1;
+	line_init(&l, buf, sizeof(buf), f);
+	put_row(&l, s, o);
+	return line_flush(&l);
 }
 
 int print_header(FILE *f, const struct print_opts *o)
 {
 	char buf[PRINT_LINE_MAX];
-	size_t len = print_format_header(buf, sizeof(buf), o);
+	struct line l;
 
-	return fwrite(buf, 1, len, f) == len ? 0 : -1;
+	line_init(&l, buf, sizeof(buf), f);
+	put_header(&l, o);
+	return line_flush(&l);
+}
+
+static void json_key(struct line *l, const char *key, bool first)
+{
+	if (!first)
+		line_putc(l, ',');
+	line_putc(l, '"');
+	line_puts(l, key);
+	line_puts(l, "\":");
+}
+
+static void json_u64(struct line *l, const char *key, uint64_t v)
+{
+	json_key(l, key, false);
+	line_u64(l, v);
+}
+
+static void json_addr(struct line *l, const char *key, int family, const uint8_t addr[16])
+{
+	char text[64];
+	struct line a;
+
+	line_init(&a, text, sizeof(text), NULL);
+	put_addr(&a, family, addr, false);
+	json_key(l, key, false);
+	json_string(l, text, a.len);
+}
+
+static void put_json(struct line *l, const struct tcpstat_sock *s)
+{
+	const char *state = print_state_name(s->state);
+	char kind[32];
+	struct line k;
+
+	line_putc(l, '{');
+	json_key(l, "proto", true);
+	json_string(l, s->family == AF_INET6 ? "tcp6" : "tcp", s->family == AF_INET6 ? 4 : 3);
+	json_key(l, "state", false);
+	json_string(l, state, strlen(state));
+	json_addr(l, "local_addr", s->family, s->local_addr);
+	json_u64(l, "local_port", s->local_port);
+	json_addr(l, "peer_addr", s->family, s->peer_addr);
+	json_u64(l, "peer_port", s->peer_port);
+	json_u64(l, "recv_q", s->recv_q);
+	json_u64(l, "send_q", s->send_q);
+	line_init(&k, kind, sizeof(kind), NULL);
+	put_timer_kind(&k, s);
+	json_key(l, "timer", false);
+	json_string(l, kind, k.len);
+	json_u64(l, "timer_ms", timer_ms(s));
+	json_u64(l, "retrans", s->retrans);
+	json_u64(l, "probes", s->probes);
+	json_u64(l, "uid", s->uid);
+	json_u64(l, "inode", s->inode);
+	line_puts(l, "}\n");
+}
+
+size_t print_format_json(char *buf, size_t size, const struct tcpstat_sock *s)
+{
+	struct line l;
+
+	line_init(&l, buf, size, NULL);
+	put_json(&l, s);
+	return l.len;
+}
+
+int print_json(FILE *f, const struct tcpstat_sock *s)
+{
+	char buf[PRINT_LINE_MAX];
+	struct line l;
+
+	line_init(&l, buf, sizeof(buf), f);
+	put_json(&l, s);
+	return line_flush(&l);
+}
+
+int print_summary(FILE *f, const unsigned long counts[TCPSTAT_STATE_MAX + 1],
+		  unsigned long total, bool json)
+{
+	char buf[PRINT_LINE_MAX];
+	struct line l;
+
+	line_init(&l, buf, sizeof(buf), f);
+	if (json)
+		line_putc(&l, '{');
+	for (unsigned st = 1; st <= TCPSTAT_STATE_MAX; st++) {
+		if (json) {
+			json_key(&l, state_names[st], st == 1);
+			line_u64(&l, counts[st]);
+		} else {
+			size_t from = line_pos(&l);
+
+			line_puts(&l, state_names[st]);
+			line_pad(&l, from, columns[PRINT_COL_STATE].width);
+			line_putc(&l, ' ');
+			line_u64(&l, counts[st]);
+			line_putc(&l, '\n');
+		}
+	}
+	if (json) {
+		json_u64(&l, "total", total);
+		line_puts(&l, "}\n");
+	} else {
+		size_t from = line_pos(&l);
+
+		line_puts(&l, "TOTAL");
+		line_pad(&l, from, columns[PRINT_COL_STATE].width);
+		line_putc(&l, ' ');
+		line_u64(&l, total);
+		line_putc(&l, '\n');
+	}
+	return line_flush(&l);
 }

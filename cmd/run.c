@@ -22,6 +22,7 @@ struct listing {
 	FILE *out;
 	unsigned long seen;      /* records from the backend, matching or not */
 	unsigned long matched;
+	unsigned long by_state[TCPSTAT_STATE_MAX + 1];   /* for -S */
 	bool header_done;
 	bool write_failed;
 };
@@ -34,7 +35,8 @@ static void ensure_header(struct listing *l)
 	if (l->header_done)
 		return;
 	l->header_done = true;
-	if (o->header && !o->count && !o->quiet && print_header(l->out, &o->print) < 0)
+	if (o->header && !o->count && !o->quiet && !o->json && !o->summary &&
+	    print_header(l->out, &o->print) < 0)
 		l->write_failed = true;
 }
 
@@ -50,12 +52,34 @@ static int on_sock(const struct tcpstat_sock *s, void *arg)
 	l->matched++;
 	if (o->quiet)
 		return 1;
+	if (o->summary) {
+		if (s->state <= TCPSTAT_STATE_MAX)
+			l->by_state[s->state]++;
+		return 0;
+	}
 	if (o->count)
 		return 0;
 	ensure_header(l);
-	if (print_row(l->out, s, &o->print) < 0)
+	if ((o->json ? print_json(l->out, s) : print_row(l->out, s, &o->print)) < 0)
 		l->write_failed = true;
 	return l->write_failed ? 1 : 0;
+}
+
+/* What comes after the last row: the header if no row came, a count, a summary. */
+static void finish_output(struct listing *l)
+{
+	const struct tcpstat_opts *o = l->opts;
+	int rc = 0;
+
+	ensure_header(l);
+	if (o->summary)
+		rc = print_summary(l->out, l->by_state, l->matched, o->json);
+	else if (o->count && o->json)
+		rc = fprintf(l->out, "{\"count\":%lu}\n", l->matched);
+	else if (o->count)
+		rc = fprintf(l->out, "%lu\n", l->matched);
+	if (rc < 0)
+		l->write_failed = true;
 }
 
 bool run_netlink_unavailable(int errnum)
@@ -95,11 +119,8 @@ int run_list(const struct tcpstat_opts *o, FILE *out, struct run_result *res,
 	res->matched = l.matched;
 	if (rc < 0)
 		return -1;
-	if (!l.write_failed) {
-		ensure_header(&l);
-		if (o->count && !o->quiet && fprintf(out, "%lu\n", l.matched) < 0)
-			l.write_failed = true;
-	}
+	if (!l.write_failed && !o->quiet)
+		finish_output(&l);
 	if (l.write_failed || fflush(out) == EOF || ferror(out)) {
 		err->errnum = errno;
 		snprintf(err->msg, sizeof(err->msg), "write error");

@@ -24,6 +24,10 @@ cases=(
 	"-p|tcpstat: option '-p' needs a value; see 'tcpstat --help'"
 	"--state|tcpstat: option '--state' needs a value; see 'tcpstat --help'"
 	"-l extra|tcpstat: unexpected argument 'extra'; see 'tcpstat --help'"
+	"-O state,nosuch|tcpstat: invalid column 'nosuch' (see -O help for the names); see 'tcpstat --help'"
+	"-S -O state|tcpstat: --summary prints no columns: it cannot go with --columns; see 'tcpstat --help'"
+	"-S -c|tcpstat: --summary and --count cannot be combined; see 'tcpstat --help'"
+	"-j --columns state|tcpstat: --json prints every key: it cannot go with --columns; see 'tcpstat --help'"
 )
 
 for entry in "${cases[@]}"; do

@@ -1,0 +1,45 @@
+/*
+ * line.h - build an output line in a buffer without printf: the formatting
+ * of a row is most of the time of a large listing. A line either truncates
+ * at its buffer's end (for tests and fixed-size fields) or, given a FILE,
+ * writes the full buffer out and goes on, so no row is ever cut.
+ */
+#ifndef TCPSTAT_LINE_H
+#define TCPSTAT_LINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct line {
+	char *buf;
+	size_t size;      /* of buf, at least 2 */
+	size_t len;       /* bytes in buf, NUL-terminated */
+	FILE *spill;      /* where a full buffer goes; NULL: truncate */
+	size_t spilled;   /* bytes already written to spill */
+	int error;        /* a write to spill failed */
+};
+
+/* A line over buf (size bytes, at least 2), truncating or spilling to f. */
+void line_init(struct line *l, char *buf, size_t size, FILE *spill);
+
+/* The number of bytes put so far, spilled or not. */
+size_t line_pos(const struct line *l);
+
+void line_put(struct line *l, const char *s, size_t n);
+void line_puts(struct line *l, const char *s);
+void line_putc(struct line *l, char c);
+void line_spaces(struct line *l, size_t n);
+void line_u64(struct line *l, uint64_t v);
+/* v right-aligned in width columns. */
+void line_u64_right(struct line *l, uint64_t v, size_t width);
+/* Spaces until the field that began at line_pos() == from is width wide. */
+void line_pad(struct line *l, size_t from, size_t width);
+
+/*
+ * Writes what is left in the buffer to the spill FILE. Returns 0, or -1
+ * when any write of this line failed.
+ */
+int line_flush(struct line *l);
+
+#endif
