@@ -20,7 +20,12 @@ enum {
 	OPT_DPORT,
 	OPT_SRC,
 	OPT_DST,
+	OPT_PID,
+	OPT_PROGRAM,
 };
+
+/* The kernel's PID_MAX_LIMIT: no pid is larger. */
+#define PID_MAX 4194304
 
 static const struct option long_options[] = {
 	{ "port", required_argument, NULL, 'p' },
@@ -39,6 +44,9 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "columns", required_argument, NULL, 'O' },
 	{ "summary", no_argument, NULL, 'S' },
+	{ "processes", no_argument, NULL, 'P' },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "program", required_argument, NULL, OPT_PROGRAM },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "backend", required_argument, NULL, 'B' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -47,7 +55,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 /* The leading ':' makes getopt report a missing value apart from an unknown option. */
-static const char short_options[] = ":p:s:l46oeHcjO:SqB:vhV";
+static const char short_options[] = ":p:s:l46oeHcjO:SPqB:vhV";
 
 static int failf(struct tcpstat_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -246,6 +254,28 @@ int opts_parse_columns(const char *arg, struct print_opts *o, struct tcpstat_err
 	}
 }
 
+static int add_pid(const char *arg, struct tcpstat_opts *o, struct tcpstat_error *err)
+{
+	unsigned long pid;
+
+	if (o->n_pids == TCPSTAT_MAX_FILTERS)
+		return failf(err, "too many --pid values (at most %d)", TCPSTAT_MAX_FILTERS);
+	if (!parse_uint(arg, strlen(arg), 1, PID_MAX, &pid))
+		return failf(err, "invalid pid '%s' (expected 1-%d)", arg, PID_MAX);
+	o->pids[o->n_pids++] = (uint32_t)pid;
+	return 0;
+}
+
+static int add_program(const char *arg, struct tcpstat_opts *o, struct tcpstat_error *err)
+{
+	if (o->n_programs == TCPSTAT_MAX_FILTERS)
+		return failf(err, "too many --program values (at most %d)", TCPSTAT_MAX_FILTERS);
+	if (arg[0] == '\0')
+		return failf(err, "invalid program name '' (expected a process name)");
+	o->programs[o->n_programs++] = arg;
+	return 0;
+}
+
 static int parse_backend(const char *arg, enum opts_backend *out, struct tcpstat_error *err)
 {
 	if (strcmp(arg, "auto") == 0)
@@ -357,6 +387,13 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, bool *st
 	case 'S':
 		o->summary = true;
 		return 0;
+	case 'P':
+		o->print.processes = true;
+		return 0;
+	case OPT_PID:
+		return add_pid(arg, o, err);
+	case OPT_PROGRAM:
+		return add_program(arg, o, err);
 	case 'q':
 		o->quiet = true;
 		return 0;
@@ -404,6 +441,10 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 	if (!states_given)
 		o->query.states = TCPSTAT_STATES_ALL;
 	o->print.plain = o->print.n_columns > 0 && !o->header;
+	o->show_owners = o->print.processes;
+	for (unsigned i = 0; i < o->print.n_columns; i++)
+		o->show_owners |= o->print.columns[i] == PRINT_COL_PROCESS;
+	o->owners = o->show_owners || o->n_pids > 0 || o->n_programs > 0;
 	return 0;
 }
 
@@ -430,8 +471,13 @@ void opts_usage(FILE *f)
 "  -6, --ipv6               IPv6 sockets only (IPv4-mapped peers included)\n"
 "      --src ADDR[/PREFIX]  local address in this address or network\n"
 "      --dst ADDR[/PREFIX]  foreign address in this address or network\n"
+"      --pid PID            held by this process\n"
+"      --program NAME       held by a process of this name (comm)\n"
 "\n"
 "Output:\n"
+"  -P, --processes          add the PID/Program name column (- for none or\n"
+"                           not visible); it, --pid and --program keep the\n"
+"                           matching sockets in memory to look owners up\n"
 "  -o, --timers             add netstat's Timer column: kind (remaining\n"
 "                           seconds/retransmits/probes)\n"
 "  -e, --extend             add the User (uid) and Inode columns\n"
@@ -441,7 +487,7 @@ void opts_usage(FILE *f)
 "  -j, --json               one JSON object per socket, one per line (keys:\n"
 "                           proto state local_addr local_port peer_addr\n"
 "                           peer_port recv_q send_q timer timer_ms retrans\n"
-"                           probes uid inode)\n"
+"                           probes uid inode; with -P pids programs)\n"
 "  -S, --summary            one line per state with its count, and the total\n"
 "                           (with -j: one JSON object)\n"
 "  -c, --count              print only the number of matching sockets\n"

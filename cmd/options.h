@@ -31,6 +31,11 @@ struct tcpstat_opts {
 	bool summary;   /* -S */
 	bool quiet;     /* -q */
 	bool verbose;   /* -v */
+	bool owners;    /* look up the processes holding each socket (-P, --pid ...) */
+	bool show_owners;   /* print them (-P, -O process): every holder, not only --pid's */
+	unsigned n_pids, n_programs;
+	uint32_t pids[TCPSTAT_MAX_FILTERS];               /* --pid */
+	const char *programs[TCPSTAT_MAX_FILTERS];        /* --program, in argv */
 };
 
 /*

@@ -60,6 +60,8 @@ static const struct column columns[PRINT_COL_COUNT] = {
 	[PRINT_COL_STATE] = { "state", "State", 11, false, "TCP state, netstat's names" },
 	[PRINT_COL_UID] = { "uid", "User", 10, false, "owner's uid (0 for TIME_WAIT)" },
 	[PRINT_COL_INODE] = { "inode", "Inode", 10, false, "socket inode (0 for TIME_WAIT)" },
+	[PRINT_COL_PROCESS] = { "process", "PID/Program name", 20, false,
+				"pid/program of each process holding it (- for none)" },
 	[PRINT_COL_TIMER] = { "timer", "Timer", 0, false,
 			      "kind (seconds left/retransmits/probes), as netstat -o;\n"
 			      "              plain (-H -O): kind(seconds/retransmits/probes)" },
@@ -96,6 +98,8 @@ static unsigned resolve_columns(const struct print_opts *o, uint8_t out[PRINT_MA
 		out[n++] = PRINT_COL_UID;
 		out[n++] = PRINT_COL_INODE;
 	}
+	if (o->processes)
+		out[n++] = PRINT_COL_PROCESS;
 	if (o->timers)
 		out[n++] = PRINT_COL_TIMER;
 	return n;
@@ -207,8 +211,30 @@ size_t print_timer(char *buf, size_t size, const struct tcpstat_sock *s)
 	return l.len;
 }
 
+/* A program name may hold any byte; control bytes would garble a terminal. */
+static void put_comm(struct line *l, const char *comm)
+{
+	for (; *comm; comm++)
+		line_putc(l, (unsigned char)*comm < 0x20 || *comm == 0x7f ? '?' : *comm);
+}
+
+static void put_owners(struct line *l, const struct print_owners *owners)
+{
+	if (!owners || owners->n == 0) {
+		line_putc(l, '-');
+		return;
+	}
+	for (size_t i = 0; i < owners->n; i++) {
+		if (i > 0)
+			line_putc(l, ',');
+		line_u64(l, owners->list[i].pid);
+		line_putc(l, '/');
+		put_comm(l, owners->list[i].comm);
+	}
+}
+
 static void put_cell(struct line *l, const struct tcpstat_sock *s, enum print_column c,
-		     bool plain)
+		     bool plain, const struct print_owners *owners)
 {
 	switch (c) {
 	case PRINT_COL_PROTO:
@@ -250,6 +276,9 @@ static void put_cell(struct line *l, const struct tcpstat_sock *s, enum print_co
 	case PRINT_COL_TIMER:
 		put_timer(l, s, plain);
 		break;
+	case PRINT_COL_PROCESS:
+		put_owners(l, owners);
+		break;
 	case PRINT_COL_COUNT:
 		break;
 	}
@@ -263,14 +292,15 @@ static void put_cell_right(struct line *l, const struct tcpstat_sock *s,
 	struct line cell;
 
 	line_init(&cell, tmp, sizeof(tmp), NULL);
-	put_cell(&cell, s, c, false);
+	put_cell(&cell, s, c, false, NULL);
 	if (cell.len < width)
 		line_spaces(l, width - cell.len);
 	line_put(l, tmp, cell.len);
 }
 
 /* Cells separated by one space and padded to their width, the last unpadded. */
-static void put_row(struct line *l, const struct tcpstat_sock *s, const struct print_opts *o)
+static void put_row(struct line *l, const struct tcpstat_sock *s, const struct print_opts *o,
+		    const struct print_owners *owners)
 {
 	uint8_t cols[PRINT_MAX_COLUMNS];
 	unsigned n = resolve_columns(o, cols);
@@ -283,11 +313,11 @@ static void put_row(struct line *l, const struct tcpstat_sock *s, const struct p
 			line_putc(l, ' ');
 		from = line_pos(l);
 		if (o->plain)
-			put_cell(l, s, cols[i], true);
+			put_cell(l, s, cols[i], true, owners);
 		else if (col->right)
 			put_cell_right(l, s, cols[i], col->width);
 		else
-			put_cell(l, s, cols[i], false);
+			put_cell(l, s, cols[i], false, owners);
 		if (i + 1 < n && !o->plain)
 			line_pad(l, from, col->width);
 	}
@@ -321,7 +351,7 @@ size_t print_format_row(char *buf, size_t size, const struct tcpstat_sock *s,
 	struct line l;
 
 	line_init(&l, buf, size, NULL);
-	put_row(&l, s, o);
+	put_row(&l, s, o, NULL);
 	return l.len;
 }
 
@@ -334,14 +364,20 @@ size_t print_format_header(char *buf, size_t size, const struct print_opts *o)
 	return l.len;
 }
 
-int print_row(FILE *f, const struct tcpstat_sock *s, const struct print_opts *o)
+int print_row_owned(FILE *f, const struct tcpstat_sock *s, const struct print_opts *o,
+		    const struct print_owners *owners)
 {
 	char buf[PRINT_LINE_MAX];
 	struct line l;
 
 	line_init(&l, buf, sizeof(buf), f);
-	put_row(&l, s, o);
+	put_row(&l, s, o, owners);
 	return line_flush(&l);
+}
+
+int print_row(FILE *f, const struct tcpstat_sock *s, const struct print_opts *o)
+{
+	return print_row_owned(f, s, o, NULL);
 }
 
 int print_header(FILE *f, const struct print_opts *o)
@@ -380,7 +416,28 @@ static void json_addr(struct line *l, const char *key, int family, const uint8_t
 	json_string(l, text, a.len);
 }
 
-static void put_json(struct line *l, const struct tcpstat_sock *s)
+static void put_json_owners(struct line *l, const struct print_owners *owners)
+{
+	json_key(l, "pids", false);
+	line_putc(l, '[');
+	for (size_t i = 0; i < owners->n; i++) {
+		if (i > 0)
+			line_putc(l, ',');
+		line_u64(l, owners->list[i].pid);
+	}
+	line_putc(l, ']');
+	json_key(l, "programs", false);
+	line_putc(l, '[');
+	for (size_t i = 0; i < owners->n; i++) {
+		if (i > 0)
+			line_putc(l, ',');
+		json_string(l, owners->list[i].comm, strlen(owners->list[i].comm));
+	}
+	line_putc(l, ']');
+}
+
+static void put_json(struct line *l, const struct tcpstat_sock *s,
+		     const struct print_owners *owners)
 {
 	const char *state = print_state_name(s->state);
 	char kind[32];
@@ -406,6 +463,8 @@ static void put_json(struct line *l, const struct tcpstat_sock *s)
 	json_u64(l, "probes", s->probes);
 	json_u64(l, "uid", s->uid);
 	json_u64(l, "inode", s->inode);
+	if (owners)
+		put_json_owners(l, owners);
 	line_puts(l, "}\n");
 }
 
@@ -414,17 +473,17 @@ size_t print_format_json(char *buf, size_t size, const struct tcpstat_sock *s)
 	struct line l;
 
 	line_init(&l, buf, size, NULL);
-	put_json(&l, s);
+	put_json(&l, s, NULL);
 	return l.len;
 }
 
-int print_json(FILE *f, const struct tcpstat_sock *s)
+int print_json(FILE *f, const struct tcpstat_sock *s, const struct print_owners *owners)
 {
 	char buf[PRINT_LINE_MAX];
 	struct line l;
 
 	line_init(&l, buf, sizeof(buf), f);
-	put_json(&l, s);
+	put_json(&l, s, owners);
 	return line_flush(&l);
 }
 

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "procs.h"
 #include "tcpstat.h"
 
 enum print_column {
@@ -24,6 +25,7 @@ enum print_column {
 	PRINT_COL_UID,
 	PRINT_COL_INODE,
 	PRINT_COL_TIMER,
+	PRINT_COL_PROCESS,
 	PRINT_COL_COUNT,
 };
 
@@ -32,6 +34,7 @@ enum print_column {
 struct print_opts {
 	bool extend;          /* -e: User and Inode columns */
 	bool timers;          /* -o: Timer column */
+	bool processes;       /* -P: PID/Program name column */
 	bool plain;           /* -O with -H: one space between fields, no padding */
 	unsigned n_columns;   /* -O: this many columns; 0: netstat's set */
 	uint8_t columns[PRINT_MAX_COLUMNS];
@@ -39,6 +42,12 @@ struct print_opts {
 
 /* Large enough for any row or header of the table. */
 #define PRINT_LINE_MAX 512
+
+/* The processes holding one socket, when they were looked up (-P). */
+struct print_owners {
+	const struct procs_owner *list;   /* sorted by pid */
+	size_t n;
+};
 
 /* The netstat name of a state ("TIME_WAIT"), or "?" for a number it lacks. */
 const char *print_state_name(unsigned state);
@@ -75,6 +84,13 @@ size_t print_format_header(char *buf, size_t size, const struct print_opts *o);
 /* print_format_row to f. Returns 0, or -1 when the write failed. */
 int print_row(FILE *f, const struct tcpstat_sock *s, const struct print_opts *o);
 
+/*
+ * print_row with the socket's owners for the PID/Program name column
+ * ("812/nginx,813/nginx", "-" for none; owners NULL: not looked up).
+ */
+int print_row_owned(FILE *f, const struct tcpstat_sock *s, const struct print_opts *o,
+		    const struct print_owners *owners);
+
 /* print_format_header to f. Returns 0, or -1 when the write failed. */
 int print_header(FILE *f, const struct print_opts *o);
 
@@ -86,8 +102,12 @@ int print_header(FILE *f, const struct print_opts *o);
  */
 size_t print_format_json(char *buf, size_t size, const struct tcpstat_sock *s);
 
-/* print_format_json to f. Returns 0, or -1 when the write failed. */
-int print_json(FILE *f, const struct tcpstat_sock *s);
+/*
+ * print_format_json to f; with owners (not NULL), two more keys: "pids"
+ * and "programs", arrays in pid order. Returns 0, or -1 when the write
+ * failed.
+ */
+int print_json(FILE *f, const struct tcpstat_sock *s, const struct print_owners *owners);
 
 /*
  * The per-state summary of -S: counts[state] for states 1-11, then the

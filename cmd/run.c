@@ -1,15 +1,18 @@
 /*
  * run.c - the listing: one backend's records, one filter, one printer.
  * Records are printed as they arrive, so memory does not grow with the
- * number of sockets.
+ * number of sockets; only looking up owners (-P, --pid, --program) keeps
+ * the matching records, since a row needs its owners before it is printed.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "filter.h"
 #include "netlink.h"
 #include "procfs.h"
+#include "procs.h"
 #include "run.h"
 
 static const struct tcpstat_backend backends[] = {
@@ -25,6 +28,10 @@ struct listing {
 	unsigned long by_state[TCPSTAT_STATE_MAX + 1];   /* for -S */
 	bool header_done;
 	bool write_failed;
+	/* Matching records kept for the owner lookup. */
+	struct tcpstat_sock *kept;
+	size_t n_kept, cap_kept;
+	bool out_of_memory;
 };
 
 /* The header goes out with the first row, so an early error leaves stdout empty. */
@@ -40,15 +47,16 @@ static void ensure_header(struct listing *l)
 		l->write_failed = true;
 }
 
-/* Stops the dump (returning 1) at the first match for -q, or on a write error. */
-static int on_sock(const struct tcpstat_sock *s, void *arg)
+/*
+ * One socket that passed every filter. Returns 1 to stop (-q has its
+ * answer, or a write failed), else 0.
+ */
+static int output(struct listing *l, const struct tcpstat_sock *s,
+		  const struct print_owners *owners)
 {
-	struct listing *l = arg;
 	const struct tcpstat_opts *o = l->opts;
+	int rc;
 
-	l->seen++;
-	if (!filter_match(&o->query, s))
-		return 0;
 	l->matched++;
 	if (o->quiet)
 		return 1;
@@ -60,9 +68,92 @@ static int on_sock(const struct tcpstat_sock *s, void *arg)
 	if (o->count)
 		return 0;
 	ensure_header(l);
-	if ((o->json ? print_json(l->out, s) : print_row(l->out, s, &o->print)) < 0)
+	if (o->json)
+		rc = print_json(l->out, s, o->show_owners ? owners : NULL);
+	else
+		rc = print_row_owned(l->out, s, &o->print, owners);
+	if (rc < 0)
 		l->write_failed = true;
 	return l->write_failed ? 1 : 0;
+}
+
+static int keep(struct listing *l, const struct tcpstat_sock *s)
+{
+	if (l->n_kept == l->cap_kept) {
+		size_t cap = l->cap_kept ? 2 * l->cap_kept : 256;
+		struct tcpstat_sock *grown = realloc(l->kept, cap * sizeof(*grown));
+
+		if (!grown) {
+			l->out_of_memory = true;
+			return 1;
+		}
+		l->kept = grown;
+		l->cap_kept = cap;
+	}
+	l->kept[l->n_kept++] = *s;
+	return 0;
+}
+
+static int on_sock(const struct tcpstat_sock *s, void *arg)
+{
+	struct listing *l = arg;
+
+	l->seen++;
+	if (!filter_match(&l->opts->query, s))
+		return 0;
+	if (l->opts->owners)
+		return keep(l, s);
+	return output(l, s, NULL);
+}
+
+static bool owned_as_asked(const struct tcpstat_opts *o, const struct print_owners *owners)
+{
+	bool pid_ok = o->n_pids == 0, program_ok = o->n_programs == 0;
+
+	for (size_t i = 0; i < owners->n; i++) {
+		const struct procs_owner *p = &owners->list[i];
+
+		for (unsigned j = 0; j < o->n_pids && !pid_ok; j++)
+			pid_ok = p->pid == o->pids[j];
+		/* comm keeps 15 bytes of a name: compare no more than that. */
+		for (unsigned j = 0; j < o->n_programs && !program_ok; j++)
+			program_ok = strncmp(p->comm, o->programs[j], PROCS_COMM_MAX - 1) == 0;
+	}
+	return pid_ok && program_ok;
+}
+
+/* Looks up the kept records' owners, then filters and prints them. */
+static int output_kept(struct listing *l, struct tcpstat_error *err)
+{
+	const struct tcpstat_opts *o = l->opts;
+	struct inode_set want;
+	struct procs_table table;
+	int rc = inode_set_init(&want, l->n_kept);
+
+	if (rc < 0) {
+		err->errnum = -rc;
+		snprintf(err->msg, sizeof(err->msg), "socket owners");
+		return rc;
+	}
+	for (size_t i = 0; i < l->n_kept; i++)
+		inode_set_add(&want, l->kept[i].inode);
+	/*
+	 * --pid alone needs to read only those processes; a printed owner
+	 * column must name every process holding the socket.
+	 */
+	rc = procs_lookup("/proc", &want, o->pids, o->show_owners ? 0 : o->n_pids, &table, err);
+	inode_set_free(&want);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < l->n_kept; i++) {
+		struct print_owners owners;
+
+		owners.n = procs_owners_of(&table, l->kept[i].inode, &owners.list);
+		if (owned_as_asked(o, &owners) && output(l, &l->kept[i], &owners) != 0)
+			break;
+	}
+	procs_table_free(&table);
+	return 0;
 }
 
 /* What comes after the last row: the header if no row came, a count, a summary. */
@@ -97,25 +188,41 @@ bool run_netlink_unavailable(int errnum)
 	}
 }
 
-int run_list(const struct tcpstat_opts *o, FILE *out, struct run_result *res,
-	     struct tcpstat_error *err)
+static int dump(struct listing *l, struct run_result *res, struct tcpstat_error *err)
 {
-	struct listing l = { .opts = o, .out = out };
+	const struct tcpstat_opts *o = l->opts;
 	enum opts_backend which = o->backend == OPTS_BACKEND_AUTO ? OPTS_BACKEND_NETLINK
 								  : o->backend;
-	int rc;
+	int rc = backends[which].dump(&o->query, on_sock, l, err);
 
-	memset(res, 0, sizeof(*res));
-	rc = backends[which].dump(&o->query, on_sock, &l, err);
 	/* Fall back only while nothing came through, or rows would repeat. */
-	if (rc < 0 && o->backend == OPTS_BACKEND_AUTO && l.seen == 0 &&
+	if (rc < 0 && o->backend == OPTS_BACKEND_AUTO && l->seen == 0 &&
 	    run_netlink_unavailable(-rc)) {
 		res->fell_back = true;
 		res->fallback = *err;
 		which = OPTS_BACKEND_PROC;
-		rc = backends[which].dump(&o->query, on_sock, &l, err);
+		rc = backends[which].dump(&o->query, on_sock, l, err);
 	}
 	res->backend = backends[which].name;
+	if (l->out_of_memory) {
+		err->errnum = ENOMEM;
+		snprintf(err->msg, sizeof(err->msg), "keeping %zu sockets for -P", l->n_kept);
+		return -ENOMEM;
+	}
+	return rc < 0 ? rc : 0;
+}
+
+int run_list(const struct tcpstat_opts *o, FILE *out, struct run_result *res,
+	     struct tcpstat_error *err)
+{
+	struct listing l = { .opts = o, .out = out };
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	rc = dump(&l, res, err);
+	if (rc == 0 && o->owners)
+		rc = output_kept(&l, err);
+	free(l.kept);
 	res->matched = l.matched;
 	if (rc < 0)
 		return -1;

@@ -14,16 +14,23 @@
  *
  * Prints "ready" once every socket is in its state, then holds them until
  * SIGTERM or SIGINT, or 120 s at most.
+ *
+ * --name NAME sets the process name (comm) first, any bytes; --fork then
+ * forks a child that holds the same sockets (and prints "child PID" before
+ * "ready"); it ends with its parent.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void die(const char *what)
@@ -123,21 +130,58 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-int main(void)
+/* The child shares every socket, and goes when its parent goes. */
+static pid_t fork_holder(void)
+{
+	pid_t child = fork();
+
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		for (int i = 0; i < 1200 && !stop; i++)
+			poll(NULL, 0, 100);
+		_exit(0);
+	}
+	return child;
+}
+
+int main(int argc, char **argv)
 {
 	int mapped_srv;
+	bool want_fork = false;
+	pid_t child = 0;
 
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--fork") == 0) {
+			want_fork = true;
+		} else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc) {
+			if (prctl(PR_SET_NAME, argv[++i]) < 0)
+				die("PR_SET_NAME");
+		} else {
+			fprintf(stderr, "usage: sockfixture [--fork] [--name NAME]\n");
+			return 2;
+		}
+	}
 	make_family(AF_INET, "127.0.0.1", 9999, 40000);
 	make_family(AF_INET6, "::1", 9998, 40010);
 	int dual = listener(AF_INET6, "::", 9997);
 	connect_pair(dual, AF_INET, "127.0.0.1", 40021, "127.0.0.1", 9997, &mapped_srv);
 	/* Let the last ACKs land (LAST_ACK -> gone, FIN_WAIT1 -> FIN_WAIT2). */
 	poll(NULL, 0, 300);
+	if (want_fork) {
+		child = fork_holder();
+		printf("child %d\n", (int)child);
+	}
 	printf("ready\n");
 	fflush(stdout);
 	for (int i = 0; i < 1200 && !stop; i++)
 		poll(NULL, 0, 100);
+	if (child > 0) {
+		kill(child, SIGTERM);
+		waitpid(child, NULL, 0);
+	}
 	return 0;
 }

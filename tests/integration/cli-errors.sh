@@ -27,6 +27,9 @@ cases=(
 	"-O state,nosuch|tcpstat: invalid column 'nosuch' (see -O help for the names); see 'tcpstat --help'"
 	"-S -O state|tcpstat: --summary prints no columns: it cannot go with --columns; see 'tcpstat --help'"
 	"-S -c|tcpstat: --summary and --count cannot be combined; see 'tcpstat --help'"
+	"--pid 0|tcpstat: invalid pid '0' (expected 1-4194304); see 'tcpstat --help'"
+	"--pid 12x|tcpstat: invalid pid '12x' (expected 1-4194304); see 'tcpstat --help'"
+	"--pid 4194305|tcpstat: invalid pid '4194305' (expected 1-4194304); see 'tcpstat --help'"
 	"-j --columns state|tcpstat: --json prints every key: it cannot go with --columns; see 'tcpstat --help'"
 )
 

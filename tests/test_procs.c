@@ -1,0 +1,276 @@
+/*
+ * test_procs.c - socket owners: the "socket:[N]" link parser, the inode
+ * set, and the /proc walk on a fake /proc tree built in a temporary
+ * folder (pid folders with fd symlinks and comm files).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "procs.h"
+
+static void test_link_parser(void **state)
+{
+	static const struct {
+		const char *link;
+		bool ok;
+		uint64_t inode;
+	} cases[] = {
+		{ "socket:[12345]", true, 12345 },
+		{ "socket:[0]", true, 0 },
+		{ "socket:[18446744073709551615]", true, UINT64_MAX },
+		{ "socket:[18446744073709551616]", false, 0 },
+		{ "socket:[]", false, 0 },
+		{ "socket:[12a45]", false, 0 },
+		{ "socket:[123", false, 0 },
+		{ "socket:[123]x", false, 0 },
+		{ "socket:123", false, 0 },
+		{ "pipe:[12345]", false, 0 },
+		{ "anon_inode:[eventpoll]", false, 0 },
+		{ "/dev/null", false, 0 },
+		{ "", false, 0 },
+		{ "socket:[-1]", false, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t inode = 777;
+		bool ok = procs_parse_socket_link(cases[i].link, strlen(cases[i].link), &inode);
+
+		if (ok != cases[i].ok || (ok && inode != cases[i].inode))
+			fail_msg("'%s': %d %llu", cases[i].link, ok, (unsigned long long)inode);
+	}
+	/* The length given counts, not a NUL. */
+	uint64_t inode;
+	assert_true(procs_parse_socket_link("socket:[42]trailing", 11, &inode));
+	assert_int_equal(inode, 42);
+}
+
+static void test_inode_set(void **state)
+{
+	struct inode_set set;
+
+	(void)state;
+	assert_int_equal(inode_set_init(&set, 1000), 0);
+	for (uint64_t i = 1; i <= 1000; i++)
+		assert_int_equal(inode_set_add(&set, i * 4096), 0);
+	assert_int_equal(inode_set_add(&set, 4096), 0);      /* again: no change */
+	assert_int_equal(inode_set_add(&set, 0), 0);         /* 0 is never kept */
+	assert_int_equal(set.count, 1000);
+	for (uint64_t i = 1; i <= 1000; i++)
+		assert_true(inode_set_has(&set, i * 4096));
+	assert_false(inode_set_has(&set, 4097));
+	assert_false(inode_set_has(&set, 0));
+	assert_false(inode_set_has(&set, 1001 * 4096));
+	inode_set_free(&set);
+
+	/* Never fuller than half: an add past the size asked for is refused. */
+	assert_int_equal(inode_set_init(&set, 0), 0);
+	for (uint64_t i = 1; i <= 8; i++)
+		assert_int_equal(inode_set_add(&set, i), 0);
+	assert_int_equal(inode_set_add(&set, 9), -ENOSPC);
+	inode_set_free(&set);
+}
+
+struct fake_proc {
+	char root[64];
+};
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* root/PID/comm and root/PID/fd/N -> targets[N] (NULL: no such fd). */
+static void add_process(struct fake_proc *p, unsigned pid, const char *comm,
+			const char *const *targets, unsigned n)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%u", p->root, pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	if (comm) {
+		snprintf(path, sizeof(path), "%s/%u/comm", p->root, pid);
+		put_file(path, comm);
+	}
+	snprintf(path, sizeof(path), "%s/%u/fd", p->root, pid);
+	if (!targets)
+		return;        /* a process that vanished: no fd folder */
+	assert_int_equal(mkdir(path, 0755), 0);
+	for (unsigned fd = 0; fd < n; fd++) {
+		if (!targets[fd])
+			continue;
+		snprintf(path, sizeof(path), "%s/%u/fd/%u", p->root, pid, fd);
+		assert_int_equal(symlink(targets[fd], path), 0);
+	}
+}
+
+static int make_fake_proc(void **state)
+{
+	struct fake_proc *p = calloc(1, sizeof(*p));
+	static const char *const nginx1[] = { "/dev/null", "socket:[100]", "socket:[200]",
+					      "pipe:[5]", "socket:[100]" /* dup of fd 1 */ };
+	static const char *const nginx2[] = { "socket:[100]", "socket:[999]" };
+	static const char *const client[] = { "socket:[300]" };
+	static const char *const none[] = { "socket:[400]" };   /* not wanted */
+
+	assert_non_null(p);
+	strcpy(p->root, "/tmp/tcpstat-fakeproc-XXXXXX");
+	assert_non_null(mkdtemp(p->root));
+	/* Pids out of order on purpose: owners come back sorted by pid. */
+	add_process(p, 813, "nginx\n", nginx2, 2);
+	add_process(p, 812, "nginx\n", nginx1, 5);
+	add_process(p, 40, "echo-client\n", client, 1);
+	add_process(p, 41, "other\n", none, 1);
+	add_process(p, 50, "gone\n", NULL, 0);
+	add_process(p, 60, NULL, client, 1);        /* comm vanished: "?" */
+	char path[128];
+	snprintf(path, sizeof(path), "%s/self", p->root);
+	assert_int_equal(mkdir(path, 0755), 0);     /* not a pid: skipped */
+	*state = p;
+	return 0;
+}
+
+static int remove_fake_proc(void **state)
+{
+	struct fake_proc *p = *state;
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", p->root);
+	assert_int_equal(system(cmd), 0);
+	free(p);
+	return 0;
+}
+
+static void want_set(struct inode_set *set)
+{
+	assert_int_equal(inode_set_init(set, 3), 0);
+	inode_set_add(set, 100);
+	inode_set_add(set, 200);
+	inode_set_add(set, 300);
+}
+
+static void test_lookup_all(void **state)
+{
+	struct fake_proc *p = *state;
+	struct inode_set want;
+	struct procs_table t;
+	struct tcpstat_error err;
+	const struct procs_owner *o;
+
+	want_set(&want);
+	assert_int_equal(procs_lookup(p->root, &want, NULL, 0, &t, &err), 0);
+	/* 100: 812 once (despite the dup) and 813; 200: 812; 300: 40 and 60 */
+	assert_int_equal(t.n, 5);
+	assert_int_equal(procs_owners_of(&t, 100, &o), 2);
+	assert_int_equal(o[0].pid, 812);
+	assert_string_equal(o[0].comm, "nginx");
+	assert_int_equal(o[1].pid, 813);
+	assert_int_equal(procs_owners_of(&t, 200, &o), 1);
+	assert_int_equal(o[0].pid, 812);
+	assert_int_equal(procs_owners_of(&t, 300, &o), 2);
+	assert_int_equal(o[0].pid, 40);
+	assert_string_equal(o[0].comm, "echo-client");
+	assert_int_equal(o[1].pid, 60);
+	assert_string_equal(o[1].comm, "?");
+	assert_int_equal(procs_owners_of(&t, 400, &o), 0);
+	assert_null(o);
+	assert_int_equal(procs_owners_of(&t, 0, &o), 0);
+	procs_table_free(&t);
+	inode_set_free(&want);
+}
+
+/* With pids given, only those are read, even if others hold the sockets. */
+static void test_lookup_pids(void **state)
+{
+	struct fake_proc *p = *state;
+	struct inode_set want;
+	struct procs_table t;
+	struct tcpstat_error err;
+	const struct procs_owner *o;
+	const uint32_t pids[] = { 813, 50, 99999 };
+
+	want_set(&want);
+	assert_int_equal(procs_lookup(p->root, &want, pids, 3, &t, &err), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(procs_owners_of(&t, 100, &o), 1);
+	assert_int_equal(o[0].pid, 813);
+	procs_table_free(&t);
+	inode_set_free(&want);
+}
+
+static void test_lookup_errors(void **state)
+{
+	struct inode_set want;
+	struct procs_table t;
+	struct tcpstat_error err;
+
+	(void)state;
+	want_set(&want);
+	assert_int_equal(procs_lookup("/nonexistent-proc", &want, NULL, 0, &t, &err), -ENOENT);
+	assert_string_equal(err.msg, "cannot open /nonexistent-proc");
+	inode_set_free(&want);
+	/* Nothing wanted: nothing read, nothing found. */
+	assert_int_equal(inode_set_init(&want, 0), 0);
+	assert_int_equal(procs_lookup("/proc", &want, NULL, 0, &t, &err), 0);
+	assert_int_equal(t.n, 0);
+	procs_table_free(&t);
+	inode_set_free(&want);
+}
+
+/* The real /proc: this test process holds a socket, and finds itself. */
+static void test_lookup_self(void **state)
+{
+	int pipes[2];
+	char link[64];
+	struct stat st;
+	struct inode_set want;
+	struct procs_table t;
+	struct tcpstat_error err;
+	const struct procs_owner *o;
+	uint32_t me = (uint32_t)getpid();
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pipes), 0);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", pipes[0]);
+	assert_int_equal(stat(link, &st), 0);
+	assert_int_equal(inode_set_init(&want, 1), 0);
+	inode_set_add(&want, st.st_ino);
+	assert_int_equal(procs_lookup("/proc", &want, &me, 1, &t, &err), 0);
+	assert_int_equal(procs_owners_of(&t, st.st_ino, &o), 1);
+	assert_int_equal(o[0].pid, me);
+	assert_string_equal(o[0].comm, "test_procs");
+	procs_table_free(&t);
+	inode_set_free(&want);
+	close(pipes[0]);
+	close(pipes[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_link_parser),
+		cmocka_unit_test(test_inode_set),
+		cmocka_unit_test_setup_teardown(test_lookup_all, make_fake_proc, remove_fake_proc),
+		cmocka_unit_test_setup_teardown(test_lookup_pids, make_fake_proc, remove_fake_proc),
+		cmocka_unit_test(test_lookup_errors),
+		cmocka_unit_test(test_lookup_self),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
