@@ -19,6 +19,8 @@ netns_enter() {
 			echo "SKIP: cannot create a network namespace (unshare -n)" >&2
 			exit 77
 		fi
+		# The script starts over in the namespace, with a scratch folder of its own.
+		rm -rf "$TMPDIR_TEST"
 		TCPSTAT_IN_NETNS=1 exec unshare -n -- "$BASH" "$0" "$@"
 	fi
 	ip link set lo up || { echo "FAIL: cannot bring lo up" >&2; exit 1; }
