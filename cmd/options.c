@@ -22,7 +22,14 @@ enum {
 	OPT_DST,
 	OPT_PID,
 	OPT_PROGRAM,
+	OPT_INTERVAL,
+	OPT_WAIT_CLEAR,
 };
+
+/* Periods and timeouts, in milliseconds. */
+#define WATCH_MIN_MS 100
+#define INTERVAL_MIN_MS 10
+#define SECONDS_MAX_MS (7 * 24 * 3600 * 1000u)
 
 /* The kernel's PID_MAX_LIMIT: no pid is larger. */
 #define PID_MAX 4194304
@@ -47,6 +54,10 @@ static const struct option long_options[] = {
 	{ "processes", no_argument, NULL, 'P' },
 	{ "pid", required_argument, NULL, OPT_PID },
 	{ "program", required_argument, NULL, OPT_PROGRAM },
+	{ "watch", optional_argument, NULL, 'w' },
+	{ "events", no_argument, NULL, 'E' },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "wait-clear", optional_argument, NULL, OPT_WAIT_CLEAR },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "backend", required_argument, NULL, 'B' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -55,7 +66,7 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 /* The leading ':' makes getopt report a missing value apart from an unknown option. */
-static const char short_options[] = ":p:s:l46oeHcjO:SPqB:vhV";
+static const char short_options[] = ":p:s:l46oeHcjO:SPw::EqB:vhV";
 
 static int failf(struct tcpstat_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -254,6 +265,55 @@ int opts_parse_columns(const char *arg, struct print_opts *o, struct tcpstat_err
 	}
 }
 
+/* "2", "0.5", "1.25": seconds with up to three decimals, as milliseconds. */
+static bool parse_seconds(const char *arg, uint32_t min_ms, uint32_t *ms)
+{
+	const char *dot = strchr(arg, '.');
+	size_t int_len = dot ? (size_t)(dot - arg) : strlen(arg);
+	unsigned long whole = 0, frac = 0;
+	size_t frac_len = dot ? strlen(dot + 1) : 0;
+
+	if (int_len == 0 && frac_len == 0)
+		return false;
+	if (int_len > 0 && !parse_uint(arg, int_len, 0, SECONDS_MAX_MS / 1000, &whole))
+		return false;
+	if (dot && (frac_len == 0 || frac_len > 3 || !parse_uint(dot + 1, frac_len, 0, 999, &frac)))
+		return false;
+	for (size_t i = frac_len; i < 3; i++)
+		frac *= 10;
+	*ms = (uint32_t)(whole * 1000 + frac);
+	return *ms >= min_ms && *ms <= SECONDS_MAX_MS;
+}
+
+static bool looks_like_seconds(const char *arg)
+{
+	return arg[0] != '\0' && strspn(arg, "0123456789.") == strlen(arg);
+}
+
+static int set_mode(struct tcpstat_opts *o, enum opts_mode mode, struct tcpstat_error *err)
+{
+	if (o->mode != OPTS_MODE_LIST && o->mode != mode)
+		return failf(err, "--watch, --events and --wait-clear cannot be combined");
+	o->mode = mode;
+	return 0;
+}
+
+static int apply_watch(const char *arg, struct tcpstat_opts *o, struct tcpstat_error *err)
+{
+	if (arg && !parse_seconds(arg, WATCH_MIN_MS, &o->watch_ms))
+		return failf(err, "invalid watch interval '%s' (expected seconds, at least 0.1)",
+			     arg);
+	return set_mode(o, OPTS_MODE_WATCH, err);
+}
+
+static int apply_wait_clear(const char *arg, struct tcpstat_opts *o,
+			    struct tcpstat_error *err)
+{
+	if (arg && !parse_seconds(arg, 1, &o->timeout_ms))
+		return failf(err, "invalid timeout '%s' (expected seconds, more than 0)", arg);
+	return set_mode(o, OPTS_MODE_WAIT_CLEAR, err);
+}
+
 static int add_pid(const char *arg, struct tcpstat_opts *o, struct tcpstat_error *err)
 {
 	unsigned long pid;
@@ -311,6 +371,16 @@ static int add_prefix(const char *arg, const char *option, struct tcpstat_prefix
 	return 0;
 }
 
+/* Whether name (len bytes, maybe abbreviated) is a long option without a value, val. */
+static bool takes_no_value(const char *name, size_t len, int val)
+{
+	for (const struct option *opt = long_options; opt->name; opt++)
+		if (opt->val == val && opt->has_arg == no_argument &&
+		    strncmp(opt->name, name, len) == 0)
+			return true;
+	return false;
+}
+
 /* The option as the user wrote it, for messages: "-x" or "--name". */
 static int bad_option(int argc, char **argv, int c, struct tcpstat_error *err)
 {
@@ -323,10 +393,14 @@ static int bad_option(int argc, char **argv, int c, struct tcpstat_error *err)
 			return failf(err, "option '-%c' needs a value", optopt);
 		return failf(err, "option '%.*s' needs a value", (int)name_len, written);
 	}
-	if (!is_long && optopt > 0 && optopt < 256)
-		return failf(err, "unknown option '-%c'", optopt);
-	if (is_long && written[name_len] == '=' && optopt != 0)
+	if (is_long && written[name_len] == '=' && takes_no_value(written + 2, name_len - 2, optopt))
 		return failf(err, "option '%.*s' takes no value", (int)name_len, written);
+	/*
+	 * glibc leaves optind on the previous word until it has read a whole
+	 * cluster such as "-zl", so a set optopt names the short option.
+	 */
+	if (optopt > 0 && optopt < 256)
+		return failf(err, "unknown option '-%c'", optopt);
 	return failf(err, "unknown option '%.*s'", (int)name_len, written);
 }
 
@@ -394,6 +468,17 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, bool *st
 		return add_pid(arg, o, err);
 	case OPT_PROGRAM:
 		return add_program(arg, o, err);
+	case 'w':
+		return apply_watch(arg, o, err);
+	case 'E':
+		return set_mode(o, OPTS_MODE_EVENTS, err);
+	case OPT_WAIT_CLEAR:
+		return apply_wait_clear(arg, o, err);
+	case OPT_INTERVAL:
+		if (!parse_seconds(arg, INTERVAL_MIN_MS, &o->interval_ms))
+			return failf(err, "invalid interval '%s' (expected seconds, at least 0.01)",
+				     arg);
+		return 0;
 	case 'q':
 		o->quiet = true;
 		return 0;
@@ -413,6 +498,32 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, bool *st
 	}
 }
 
+/* -E prints events, --wait-clear nothing: row-shaping options do not apply. */
+static int check_mode_options(const struct tcpstat_opts *o, struct tcpstat_error *err)
+{
+	const char *mode = o->mode == OPTS_MODE_EVENTS ? "--events"
+			   : o->mode == OPTS_MODE_WAIT_CLEAR ? "--wait-clear" : NULL;
+	const char *clash = NULL;
+
+	if (!mode)
+		return 0;
+	if (o->count)
+		clash = "--count";
+	else if (o->summary)
+		clash = "--summary";
+	else if (o->print.n_columns > 0)
+		clash = "--columns";
+	else if (o->owners)
+		clash = "--processes, --pid and --program";
+	else if (o->quiet)
+		clash = "--quiet";
+	else if (o->mode == OPTS_MODE_WAIT_CLEAR && o->json)
+		clash = "--json";
+	if (clash)
+		return failf(err, "%s cannot go with %s", mode, clash);
+	return 0;
+}
+
 int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_error *err)
 {
 	bool states_given = false, family_given = false;
@@ -422,11 +533,19 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 	o->action = OPTS_LIST;
 	o->header = true;
 	o->query.ipv4 = o->query.ipv6 = true;
+	o->watch_ms = 1000;
+	o->interval_ms = 100;
 	opterr = 0;
 	optind = 0;     /* 0, not 1: also resets glibc's state between calls (tests) */
 	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return bad_option(argc, argv, c, err);
+		/*
+		 * tcpstat takes no operands, so "-w 2" can mean "-w2" as users
+		 * of watch -n expect; getopt only hands over "-w2" and "--watch=2".
+		 */
+		if (c == 'w' && !optarg && optind < argc && looks_like_seconds(argv[optind]))
+			optarg = argv[optind++];
 		if (apply_option(c, optarg, o, &states_given, &family_given, err) < 0)
 			return -1;
 	}
@@ -438,6 +557,8 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 		return failf(err, "--summary and --count cannot be combined");
 	if (o->json && o->print.n_columns > 0)
 		return failf(err, "--json prints every key: it cannot go with --columns");
+	if (check_mode_options(o, err) < 0)
+		return -1;
 	if (!states_given)
 		o->query.states = TCPSTAT_STATES_ALL;
 	o->print.plain = o->print.n_columns > 0 && !o->header;
@@ -493,6 +614,18 @@ void opts_usage(FILE *f)
 "  -c, --count              print only the number of matching sockets\n"
 "                           (with -j: {\"count\":N})\n"
 "  -q, --quiet              print nothing; the exit status tells\n"
+"\n"
+"Watching:\n"
+"  -w, --watch[=SECS]       list again every SECS (default 1, at least 0.1);\n"
+"                           on a terminal, redrawn in place with per-state\n"
+"                           counts; else timestamped blocks; Ctrl-C ends it\n"
+"  -E, --events             print state changes of the matching sockets as\n"
+"                           they happen: new, A -> B, gone. Polls (see\n"
+"                           --interval); as root it also hears of sockets\n"
+"                           destroyed between two polls, else those are missed\n"
+"      --interval SECS      -E and --wait-clear poll period (default 0.1)\n"
+"      --wait-clear[=SECS]  wait until no socket matches, then exit 0; exit\n"
+"                           1 if some still do after SECS\n"
 "\n"
 "Backend:\n"
 "  -B, --backend NAME       auto (default: netlink, else /proc), netlink, proc\n"

@@ -20,8 +20,19 @@ enum opts_action {
 	OPTS_COLUMNS_HELP,  /* -O help */
 };
 
+enum opts_mode {
+	OPTS_MODE_LIST,        /* one listing */
+	OPTS_MODE_WATCH,       /* -w: the listing again every interval */
+	OPTS_MODE_EVENTS,      /* -E: state transitions */
+	OPTS_MODE_WAIT_CLEAR,  /* --wait-clear: until nothing matches */
+};
+
 struct tcpstat_opts {
 	enum opts_action action;
+	enum opts_mode mode;
+	uint32_t watch_ms;     /* -w's period */
+	uint32_t interval_ms;  /* --interval: -E and --wait-clear's polling period */
+	uint32_t timeout_ms;   /* --wait-clear=TIMEOUT; 0: none */
 	struct tcpstat_query query;
 	struct print_opts print;
 	enum opts_backend backend;

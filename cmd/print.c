@@ -141,6 +141,15 @@ static void put_endpoint(struct line *l, int family, const uint8_t addr[16], uin
 	put_port(l, port);
 }
 
+size_t print_addr(char *buf, size_t size, int family, const uint8_t addr[16])
+{
+	struct line l;
+
+	line_init(&l, buf, size, NULL);
+	put_addr(&l, family, addr, false);
+	return l.len;
+}
+
 size_t print_endpoint(char *buf, size_t size, int family, const uint8_t addr[16],
 		      uint16_t port)
 {
@@ -408,12 +417,10 @@ static void json_u64(struct line *l, const char *key, uint64_t v)
 static void json_addr(struct line *l, const char *key, int family, const uint8_t addr[16])
 {
 	char text[64];
-	struct line a;
+	size_t len = print_addr(text, sizeof(text), family, addr);
 
-	line_init(&a, text, sizeof(text), NULL);
-	put_addr(&a, family, addr, false);
 	json_key(l, key, false);
-	json_string(l, text, a.len);
+	json_string(l, text, len);
 }
 
 static void put_json_owners(struct line *l, const struct print_owners *owners)

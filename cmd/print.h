@@ -58,6 +58,9 @@ int print_column_by_name(const char *name, size_t len);
 /* Lists -O's column names with what they hold, to f. */
 void print_columns_help(FILE *f);
 
+/* Writes the address alone, "::1" or "127.0.0.1", into buf (at least 64 bytes). */
+size_t print_addr(char *buf, size_t size, int family, const uint8_t addr[16]);
+
 /*
  * Writes "127.0.0.1:9999", "[::1]:9999" or "0.0.0.0:*" (port 0) into buf.
  * Returns the length written, without the NUL; size must be at least 64.

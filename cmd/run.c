@@ -23,9 +23,9 @@ static const struct tcpstat_backend backends[] = {
 struct listing {
 	const struct tcpstat_opts *opts;
 	FILE *out;
-	unsigned long seen;      /* records from the backend, matching or not */
 	unsigned long matched;
-	unsigned long by_state[TCPSTAT_STATE_MAX + 1];   /* for -S */
+	unsigned long by_state[TCPSTAT_STATE_MAX + 1];
+	uint32_t timewait_left_ms;
 	bool header_done;
 	bool write_failed;
 	/* Matching records kept for the owner lookup. */
@@ -58,13 +58,14 @@ static int output(struct listing *l, const struct tcpstat_sock *s,
 	int rc;
 
 	l->matched++;
+	if (s->state <= TCPSTAT_STATE_MAX)
+		l->by_state[s->state]++;
+	if (s->timer == TCPSTAT_TIMER_TIMEWAIT && s->timer_ms > l->timewait_left_ms)
+		l->timewait_left_ms = s->timer_ms;
 	if (o->quiet)
 		return 1;
-	if (o->summary) {
-		if (s->state <= TCPSTAT_STATE_MAX)
-			l->by_state[s->state]++;
+	if (o->summary)
 		return 0;
-	}
 	if (o->count)
 		return 0;
 	ensure_header(l);
@@ -98,9 +99,6 @@ static int on_sock(const struct tcpstat_sock *s, void *arg)
 {
 	struct listing *l = arg;
 
-	l->seen++;
-	if (!filter_match(&l->opts->query, s))
-		return 0;
 	if (l->opts->owners)
 		return keep(l, s);
 	return output(l, s, NULL);
@@ -188,22 +186,46 @@ bool run_netlink_unavailable(int errnum)
 	}
 }
 
-static int dump(struct listing *l, struct run_result *res, struct tcpstat_error *err)
+/* Between a backend and the caller's emit: the one filter, and a count. */
+struct filtered {
+	const struct tcpstat_query *query;
+	tcpstat_emit_fn *emit;
+	void *arg;
+	unsigned long seen;      /* records from the backend, matching or not */
+};
+
+static int on_record(const struct tcpstat_sock *s, void *arg)
 {
-	const struct tcpstat_opts *o = l->opts;
+	struct filtered *f = arg;
+
+	f->seen++;
+	return filter_match(f->query, s) ? f->emit(s, f->arg) : 0;
+}
+
+int run_dump(const struct tcpstat_opts *o, tcpstat_emit_fn *emit, void *arg,
+	     struct run_result *res, struct tcpstat_error *err)
+{
+	struct filtered f = { .query = &o->query, .emit = emit, .arg = arg };
 	enum opts_backend which = o->backend == OPTS_BACKEND_AUTO ? OPTS_BACKEND_NETLINK
 								  : o->backend;
-	int rc = backends[which].dump(&o->query, on_sock, l, err);
+	int rc = backends[which].dump(&o->query, on_record, &f, err);
 
 	/* Fall back only while nothing came through, or rows would repeat. */
-	if (rc < 0 && o->backend == OPTS_BACKEND_AUTO && l->seen == 0 &&
+	if (rc < 0 && o->backend == OPTS_BACKEND_AUTO && f.seen == 0 &&
 	    run_netlink_unavailable(-rc)) {
 		res->fell_back = true;
 		res->fallback = *err;
 		which = OPTS_BACKEND_PROC;
-		rc = backends[which].dump(&o->query, on_sock, l, err);
+		rc = backends[which].dump(&o->query, on_record, &f, err);
 	}
 	res->backend = backends[which].name;
+	return rc;
+}
+
+static int dump(struct listing *l, struct run_result *res, struct tcpstat_error *err)
+{
+	int rc = run_dump(l->opts, on_sock, l, res, err);
+
 	if (l->out_of_memory) {
 		err->errnum = ENOMEM;
 		snprintf(err->msg, sizeof(err->msg), "keeping %zu sockets for -P", l->n_kept);
@@ -224,6 +246,8 @@ int run_list(const struct tcpstat_opts *o, FILE *out, struct run_result *res,
 		rc = output_kept(&l, err);
 	free(l.kept);
 	res->matched = l.matched;
+	memcpy(res->by_state, l.by_state, sizeof(res->by_state));
+	res->timewait_left_ms = l.timewait_left_ms;
 	if (rc < 0)
 		return -1;
 	if (!l.write_failed && !o->quiet)

@@ -148,3 +148,68 @@ int nl_dump(const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
 	mnl_socket_close(nl);
 	return rc;
 }
+
+struct mnl_socket *nl_destroy_open(bool ipv4, bool ipv6, struct tcpstat_error *err)
+{
+	const int groups[] = { SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET6_TCP_DESTROY };
+	const bool wanted[] = { ipv4, ipv6 };
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+
+	if (!nl) {
+		fail(err, errno, "cannot open a NETLINK_SOCK_DIAG socket");
+		return NULL;
+	}
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		fail(err, errno, "cannot bind the NETLINK_SOCK_DIAG socket");
+		mnl_socket_close(nl);
+		return NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		int group = groups[i];
+
+		if (!wanted[i])
+			continue;
+		if (mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group)) < 0) {
+			fail(err, errno, "cannot join the TCP destroy group");
+			mnl_socket_close(nl);
+			return NULL;
+		}
+	}
+	return nl;
+}
+
+int nl_destroy_fd(struct mnl_socket *nl)
+{
+	return mnl_socket_get_fd(nl);
+}
+
+int nl_destroy_read(struct mnl_socket *nl, tcpstat_emit_fn *emit, void *arg,
+		    struct tcpstat_error *err)
+{
+	uint8_t buf[NL_RECV_BUF] __attribute__((aligned(4)));
+
+	for (;;) {
+		ssize_t n = recv(mnl_socket_get_fd(nl), buf, sizeof(buf), MSG_DONTWAIT);
+		unsigned long emitted = 0;
+		int stopped, rc;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n < 0)
+			return fail(err, errno, "reading destroy reports");
+		/* Multicast reports carry sequence 0 and port 0: accept those. */
+		rc = nl_parse_batch(buf, (size_t)n, 0, 0, emit, arg, &stopped, &emitted, err);
+		if (rc < 0)
+			return rc;
+		if (stopped)
+			return stopped;
+	}
+}
+
+void nl_destroy_close(struct mnl_socket *nl)
+{
+	if (nl)
+		mnl_socket_close(nl);
+}

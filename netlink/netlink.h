@@ -69,4 +69,29 @@ int nl_parse_batch(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		   tcpstat_emit_fn *emit, void *arg, int *stopped,
 		   unsigned long *emitted, struct tcpstat_error *err);
 
+struct mnl_socket;
+
+/*
+ * Opens a NETLINK_SOCK_DIAG socket joined to the TCP destroy multicast
+ * groups of the families asked for (SKNLGRP_INET_TCP_DESTROY,
+ * SKNLGRP_INET6_TCP_DESTROY): the kernel then reports every full TCP
+ * socket it destroys. Joining needs CAP_NET_ADMIN. Returns the socket, or
+ * NULL with err filled (EPERM without the capability).
+ */
+struct mnl_socket *nl_destroy_open(bool ipv4, bool ipv6, struct tcpstat_error *err);
+
+/* The descriptor to poll() for destroy reports. */
+int nl_destroy_fd(struct mnl_socket *nl);
+
+/*
+ * Reads every destroy report waiting, without blocking, calling emit for
+ * each socket. Returns 0, emit's non-zero value, or a negative errno with
+ * err filled; -ENOBUFS means reports were lost (the reader was too slow)
+ * and reading may go on.
+ */
+int nl_destroy_read(struct mnl_socket *nl, tcpstat_emit_fn *emit, void *arg,
+		    struct tcpstat_error *err);
+
+void nl_destroy_close(struct mnl_socket *nl);
+
 #endif

@@ -1,0 +1,539 @@
+/*
+ * test_print.c - the netstat-style table: state names, endpoints, the -o
+ * timer, rows and headers byte for byte, both into a buffer and through a
+ * FILE (open_memstream and fmemopen), as STYLE.md point 11 asks.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "print.h"
+
+/* ---- building records ------------------------------------------------------ */
+
+static void set_addr(uint8_t out[16], int family, const char *text)
+{
+	memset(out, 0, 16);
+	assert_int_equal(inet_pton(family, text, out), 1);
+}
+
+struct sock_spec {
+	int family;
+	const char *local, *peer;     /* addresses as inet_pton reads them */
+	uint16_t local_port, peer_port;
+	uint8_t state;
+	uint32_t recv_q, send_q, uid;
+	uint64_t inode;
+	uint8_t timer;
+	uint32_t timer_ms, retrans, probes;
+};
+
+static struct tcpstat_sock make_sock(const struct sock_spec *spec)
+{
+	struct tcpstat_sock s;
+
+	memset(&s, 0, sizeof(s));
+	s.family = (uint8_t)spec->family;
+	set_addr(s.local_addr, spec->family, spec->local);
+	set_addr(s.peer_addr, spec->family, spec->peer);
+	s.local_port = spec->local_port;
+	s.peer_port = spec->peer_port;
+	s.state = spec->state;
+	s.recv_q = spec->recv_q;
+	s.send_q = spec->send_q;
+	s.uid = spec->uid;
+	s.inode = spec->inode;
+	s.timer = spec->timer;
+	s.timer_ms = spec->timer_ms;
+	s.retrans = spec->retrans;
+	s.probes = spec->probes;
+	return s;
+}
+
+/* ---- print_state_name ---------------------------------------------------------- */
+
+static void test_state_names(void **state)
+{
+	static const struct {
+		unsigned state;
+		const char *name;
+	} cases[] = {
+		{ 0, "?" },
+		{ 1, "ESTABLISHED" },
+		{ 2, "SYN_SENT" },
+		{ 3, "SYN_RECV" },
+		{ 4, "FIN_WAIT1" },
+		{ 5, "FIN_WAIT2" },
+		{ 6, "TIME_WAIT" },
+		{ 7, "CLOSE" },
+		{ 8, "CLOSE_WAIT" },
+		{ 9, "LAST_ACK" },
+		{ 10, "LISTEN" },
+		{ 11, "CLOSING" },
+		{ 12, "?" },
+		{ 13, "?" },
+		{ 255, "?" },
+		{ 256, "?" },
+		{ 0xffffffffu, "?" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *name = print_state_name(cases[i].state);
+
+		assert_non_null(name);
+		if (strcmp(name, cases[i].name) != 0)
+			fail_msg("state %u: \"%s\", expected \"%s\"", cases[i].state, name,
+				 cases[i].name);
+	}
+}
+
+/* ---- print_endpoint --------------------------------------------------------------- */
+
+static void test_endpoints(void **state)
+{
+	static const struct {
+		int family;
+		const char *addr;
+		uint16_t port;
+		const char *want;
+	} cases[] = {
+		{ AF_INET, "127.0.0.1", 9999, "127.0.0.1:9999" },
+		{ AF_INET, "0.0.0.0", 0, "0.0.0.0:*" },
+		{ AF_INET, "0.0.0.0", 22, "0.0.0.0:22" },
+		{ AF_INET, "255.255.255.255", 65535, "255.255.255.255:65535" },
+		{ AF_INET, "10.0.200.3", 1, "10.0.200.3:1" },
+		{ AF_INET6, "::1", 9999, "[::1]:9999" },
+		{ AF_INET6, "::", 0, "[::]:*" },
+		{ AF_INET6, "::ffff:127.0.0.1", 80, "[::ffff:127.0.0.1]:80" },
+		{ AF_INET6, "fe80::1", 0, "[fe80::1]:*" },
+		{ AF_INET6, "2001:db8:0:0:1:0:0:1", 443, "[2001:db8::1:0:0:1]:443" },
+		{ AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 65535,
+		  "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t addr[16];
+		char buf[64];
+		size_t n;
+
+		set_addr(addr, cases[i].family, cases[i].addr);
+		memset(buf, 'x', sizeof(buf));
+		n = print_endpoint(buf, sizeof(buf), cases[i].family, addr, cases[i].port);
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("%s port %u: \"%s\", expected \"%s\"", cases[i].addr,
+				 cases[i].port, buf, cases[i].want);
+		assert_int_equal(n, strlen(cases[i].want));
+	}
+}
+
+/* Only the first 4 bytes of an IPv4 address are read. */
+static void test_endpoint_v4_ignores_tail(void **state)
+{
+	uint8_t addr[16];
+	char buf[64];
+
+	(void)state;
+	memset(addr, 0xff, sizeof(addr));
+	addr[0] = 192;
+	addr[1] = 0;
+	addr[2] = 2;
+	addr[3] = 1;
+	print_endpoint(buf, sizeof(buf), AF_INET, addr, 8080);
+	assert_string_equal(buf, "192.0.2.1:8080");
+}
+
+/* ---- print_timer -------------------------------------------------------------------- */
+
+static void test_timers(void **state)
+{
+	static const struct {
+		uint8_t timer;
+		uint32_t ms, retrans, probes;
+		const char *want;
+	} cases[] = {
+		{ TCPSTAT_TIMER_OFF, 0, 0, 0, "off (0.00/0/0)" },
+		/* off: no time left, whatever the record holds; counts still shown */
+		{ TCPSTAT_TIMER_OFF, 12345, 0, 0, "off (0.00/0/0)" },
+		{ TCPSTAT_TIMER_OFF, 12345, 2, 3, "off (0.00/2/3)" },
+		{ TCPSTAT_TIMER_ON, 200, 0, 0, "on (0.20/0/0)" },
+		{ TCPSTAT_TIMER_ON, 1530, 3, 0, "on (1.53/3/0)" },
+		{ TCPSTAT_TIMER_KEEPALIVE, 7194500, 0, 0, "keepalive (7194.50/0/0)" },
+		{ TCPSTAT_TIMER_KEEPALIVE, 7200000, 0, 2, "keepalive (7200.00/0/2)" },
+		{ TCPSTAT_TIMER_TIMEWAIT, 59120, 0, 0, "timewait (59.12/0/0)" },
+		{ TCPSTAT_TIMER_TIMEWAIT, 60000, 0, 0, "timewait (60.00/0/0)" },
+		{ TCPSTAT_TIMER_PROBE, 3000, 0, 5, "probe (3.00/0/5)" },
+		{ TCPSTAT_TIMER_DELACK, 40, 0, 0, "delack (0.04/0/0)" },
+		{ 6, 1000, 0, 0, "unkn-6 (1.00/0/0)" },
+		{ 9, 1000, 1, 2, "unkn-9 (1.00/1/2)" },
+		{ 255, 0, 0, 0, "unkn-255 (0.00/0/0)" },
+		/* milliseconds: hundredths truncated, single digits zero-padded */
+		{ TCPSTAT_TIMER_ON, 0, 0, 0, "on (0.00/0/0)" },
+		{ TCPSTAT_TIMER_ON, 1, 0, 0, "on (0.00/0/0)" },
+		{ TCPSTAT_TIMER_ON, 9, 0, 0, "on (0.00/0/0)" },
+		{ TCPSTAT_TIMER_ON, 10, 0, 0, "on (0.01/0/0)" },
+		{ TCPSTAT_TIMER_ON, 999, 0, 0, "on (0.99/0/0)" },
+		{ TCPSTAT_TIMER_ON, 1000, 0, 0, "on (1.00/0/0)" },
+		{ TCPSTAT_TIMER_ON, 1005, 0, 0, "on (1.00/0/0)" },
+		{ TCPSTAT_TIMER_ON, 1090, 0, 0, "on (1.09/0/0)" },
+		{ TCPSTAT_TIMER_ON, UINT32_MAX, 0, 0, "on (4294967.29/0/0)" },
+		/* large counts */
+		{ TCPSTAT_TIMER_ON, 200, UINT32_MAX, UINT32_MAX,
+		  "on (0.20/4294967295/4294967295)" },
+		{ TCPSTAT_TIMER_ON, 200, 15, 0, "on (0.20/15/0)" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tcpstat_sock s;
+		char buf[64];
+		size_t n;
+
+		memset(&s, 0, sizeof(s));
+		s.family = AF_INET;
+		s.timer = cases[i].timer;
+		s.timer_ms = cases[i].ms;
+		s.retrans = cases[i].retrans;
+		s.probes = cases[i].probes;
+		n = print_timer(buf, sizeof(buf), &s);
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("case %zu: \"%s\", expected \"%s\"", i, buf, cases[i].want);
+		assert_int_equal(n, strlen(cases[i].want));
+	}
+}
+
+/* ---- rows --------------------------------------------------------------------------- */
+
+struct row_case {
+	const char *name;
+	struct sock_spec sock;
+	bool extend, timers;
+	const char *want;
+};
+
+static const struct row_case row_cases[] = {
+	{ "LISTEN v4",
+	  { AF_INET, "0.0.0.0", "0.0.0.0", 22, 0, TCPSTAT_LISTEN, 0, 128, 0, 0, 0, 0, 0, 0 },
+	  false, false,
+	  "tcp        0    128 0.0.0.0:22              0.0.0.0:*               LISTEN\n" },
+	{ "TIME_WAIT -o",
+	  { AF_INET, "127.0.0.1", "127.0.0.1", 41234, 9999, TCPSTAT_TIME_WAIT, 0, 0, 0, 0,
+	    TCPSTAT_TIMER_TIMEWAIT, 59120, 0, 0 },
+	  false, true,
+	  "tcp        0      0 127.0.0.1:41234         127.0.0.1:9999          TIME_WAIT   "
+	  "timewait (59.12/0/0)\n" },
+	{ "ESTABLISHED v6 -e -o",
+	  { AF_INET6, "2001:db8::10", "2001:db8::20", 22, 51234, TCPSTAT_ESTABLISHED, 17, 4096,
+	    1000, 123456, TCPSTAT_TIMER_KEEPALIVE, 7194500, 0, 0 },
+	  true, true,
+	  "tcp6      17   4096 [2001:db8::10]:22       [2001:db8::20]:51234    ESTABLISHED "
+	  "1000       123456     keepalive (7194.50/0/0)\n" },
+	{ "LISTEN v6 wildcard -e",
+	  { AF_INET6, "::", "::", 443, 0, TCPSTAT_LISTEN, 0, 0, 0, UINT32_MAX, 0, 0, 0, 0 },
+	  true, false,
+	  "tcp6       0      0 [::]:443                [::]:*                  LISTEN      "
+	  "0          4294967295\n" },
+	{ "long IPv6 addresses",
+	  { AF_INET6, "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff",
+	    "2001:db8:1111:2222:3333:4444:5555:6666", 65535, 443, TCPSTAT_ESTABLISHED,
+	    0, 0, 0, 0, 0, 0, 0, 0 },
+	  false, false,
+	  "tcp6       0      0 [2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:65535 "
+	  "[2001:db8:1111:2222:3333:4444:5555:6666]:443 ESTABLISHED\n" },
+	{ "endpoint of exactly 23 characters",
+	  { AF_INET6, "2001:db8::123:4567", "::1", 80, 80, TCPSTAT_SYN_SENT, 0, 1, 0, 0,
+	    TCPSTAT_TIMER_ON, 1000, 2, 0 },
+	  false, true,
+	  "tcp6       0      1 [2001:db8::123:4567]:80 [::1]:80                SYN_SENT    "
+	  "on (1.00/2/0)\n" },
+	{ "endpoint of 24 characters",
+	  { AF_INET6, "2001:db8::1234:5678", "::1", 80, 0, TCPSTAT_CLOSE, 0, 0, 0, 0, 0, 0,
+	    0, 0 },
+	  false, false,
+	  "tcp6       0      0 [2001:db8::1234:5678]:80 [::1]:*                 CLOSE\n" },
+	{ "large queues",
+	  { AF_INET, "10.0.0.1", "10.0.0.2", 80, 1234, TCPSTAT_CLOSE_WAIT, UINT32_MAX,
+	    UINT32_MAX, 0, 0, 0, 0, 0, 0 },
+	  false, false,
+	  "tcp   4294967295 4294967295 10.0.0.1:80             10.0.0.2:1234           "
+	  "CLOSE_WAIT\n" },
+	{ "six-digit queues",
+	  { AF_INET, "10.0.0.1", "10.0.0.2", 80, 1234, TCPSTAT_ESTABLISHED, 999999, 1000000,
+	    0, 0, 0, 0, 0, 0 },
+	  false, false,
+	  "tcp   999999 1000000 10.0.0.1:80             10.0.0.2:1234           "
+	  "ESTABLISHED\n" },
+	{ "unknown state",
+	  { AF_INET, "127.0.0.1", "127.0.0.1", 80, 1234, 12, 0, 0, 0, 0, 0, 0, 0, 0 },
+	  false, false,
+	  "tcp        0      0 127.0.0.1:80            127.0.0.1:1234          ?\n" },
+	{ "unknown state -e",
+	  { AF_INET, "127.0.0.1", "127.0.0.1", 80, 1234, 255, 0, 0, 7, 8, 0, 0, 0, 0 },
+	  true, false,
+	  "tcp        0      0 127.0.0.1:80            127.0.0.1:1234          ?           "
+	  "7          8\n" },
+	{ "v4-mapped -o, timer off",
+	  { AF_INET6, "::ffff:127.0.0.1", "::ffff:127.0.0.1", 80, 40000, TCPSTAT_FIN_WAIT2,
+	    0, 0, 0, 0, TCPSTAT_TIMER_OFF, 5000, 0, 0 },
+	  false, true,
+	  "tcp6       0      0 [::ffff:127.0.0.1]:80   [::ffff:127.0.0.1]:40000 FIN_WAIT2   "
+	  "off (0.00/0/0)\n" },
+	{ "large uid and inode -e -o",
+	  { AF_INET, "1.2.3.4", "5.6.7.8", 1, 65535, TCPSTAT_LAST_ACK, 1, 2, UINT32_MAX,
+	    UINT64_MAX, TCPSTAT_TIMER_PROBE, 250, 1, 4 },
+	  true, true,
+	  "tcp        1      2 1.2.3.4:1               5.6.7.8:65535           LAST_ACK    "
+	  "4294967295 18446744073709551615 probe (0.25/1/4)\n" },
+};
+
+/* Formats c's row three ways and checks each against c->want. */
+static void check_row(const struct row_case *c)
+{
+	struct tcpstat_sock s = make_sock(&c->sock);
+	struct print_opts o = { .extend = c->extend, .timers = c->timers };
+	char buf[PRINT_LINE_MAX], fixed[PRINT_LINE_MAX];
+	char *out = NULL;
+	size_t out_len = 0, n;
+	FILE *f;
+
+	/* into a buffer */
+	n = print_format_row(buf, sizeof(buf), &s, &o);
+	if (strcmp(buf, c->want) != 0)
+		fail_msg("%s:\n got \"%s\"\nwant \"%s\"", c->name, buf, c->want);
+	assert_int_equal(n, strlen(c->want));
+
+	/* through open_memstream */
+	f = open_memstream(&out, &out_len);
+	assert_non_null(f);
+	assert_int_equal(print_row(f, &s, &o), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(out_len, strlen(c->want));
+	assert_memory_equal(out, c->want, out_len);
+	free(out);
+
+	/* through fmemopen over a fixed buffer */
+	memset(fixed, 0, sizeof(fixed));
+	f = fmemopen(fixed, sizeof(fixed), "w");
+	assert_non_null(f);
+	assert_int_equal(print_row(f, &s, &o), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(fixed, c->want);
+}
+
+static void test_rows(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(row_cases) / sizeof(row_cases[0]); i++)
+		check_row(&row_cases[i]);
+}
+
+/* Every row: no trailing blank, one '\n' at the end, cells separated. */
+static void test_rows_shape(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(row_cases) / sizeof(row_cases[0]); i++) {
+		const struct row_case *c = &row_cases[i];
+		struct tcpstat_sock s = make_sock(&c->sock);
+		struct print_opts o = { .extend = c->extend, .timers = c->timers };
+		char buf[PRINT_LINE_MAX];
+		size_t n = print_format_row(buf, sizeof(buf), &s, &o);
+
+		assert_true(n >= 2);
+		assert_int_equal(buf[n - 1], '\n');
+		assert_true(buf[n - 2] != ' ');
+		assert_null(memchr(buf, '\n', n - 1));
+	}
+}
+
+/* print_format_row truncates at its buffer's end, NUL-terminated. */
+static void test_row_truncated(void **state)
+{
+	const struct row_case *c = &row_cases[0];
+	struct tcpstat_sock s = make_sock(&c->sock);
+	struct print_opts o = { 0 };
+	char buf[16];
+	size_t n;
+
+	(void)state;
+	memset(buf, 'x', sizeof(buf));
+	n = print_format_row(buf, sizeof(buf), &s, &o);
+	assert_int_equal(n, sizeof(buf) - 1);
+	assert_memory_equal(buf, c->want, sizeof(buf) - 1);
+	assert_int_equal(buf[sizeof(buf) - 1], '\0');
+}
+
+/* print_row writes a row longer than its PRINT_LINE_MAX buffer whole. */
+static void test_row_longer_than_buffer(void **state)
+{
+	struct sock_spec spec = { AF_INET6, "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff", "::1",
+				  65535, 1, TCPSTAT_ESTABLISHED, 0, 0, 0, 0, 0, 0, 0, 0 };
+	static const char cell[] = "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:65535";
+	struct tcpstat_sock s = make_sock(&spec);
+	struct print_opts o = { .n_columns = PRINT_MAX_COLUMNS };
+	char want[PRINT_MAX_COLUMNS * sizeof(cell) + 1];
+	char *out = NULL;
+	size_t out_len = 0;
+	FILE *f;
+
+	(void)state;
+	want[0] = '\0';
+	for (unsigned i = 0; i < PRINT_MAX_COLUMNS; i++) {
+		o.columns[i] = PRINT_COL_LOCAL;
+		strcat(want, cell);
+		strcat(want, i + 1 < PRINT_MAX_COLUMNS ? " " : "\n");
+	}
+	assert_true(strlen(want) > PRINT_LINE_MAX);
+	f = open_memstream(&out, &out_len);
+	assert_non_null(f);
+	assert_int_equal(print_row(f, &s, &o), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(out_len, strlen(want));
+	assert_memory_equal(out, want, out_len);
+	free(out);
+}
+
+/* -O with -H: one space between fields, the timer as one word. */
+static void test_row_plain(void **state)
+{
+	struct sock_spec spec = { AF_INET, "127.0.0.1", "127.0.0.1", 9999, 41234,
+				  TCPSTAT_ESTABLISHED, 5, 0, 0, 0, TCPSTAT_TIMER_ON, 200, 1, 0 };
+	struct tcpstat_sock s = make_sock(&spec);
+	struct print_opts o = { .plain = true, .n_columns = 5,
+				.columns = { PRINT_COL_STATE, PRINT_COL_RECV_Q, PRINT_COL_LOCAL,
+					     PRINT_COL_TIMER, PRINT_COL_PROTO } };
+	char buf[PRINT_LINE_MAX];
+
+	(void)state;
+	print_format_row(buf, sizeof(buf), &s, &o);
+	assert_string_equal(buf, "ESTABLISHED 5 127.0.0.1:9999 on(0.20/1/0) tcp\n");
+}
+
+/* A write that fails is reported. */
+static void test_row_write_error(void **state)
+{
+	const struct row_case *c = &row_cases[0];
+	struct tcpstat_sock s = make_sock(&c->sock);
+	struct print_opts o = { 0 };
+	char backing[PRINT_LINE_MAX] = "";
+	FILE *f = fmemopen(backing, sizeof(backing), "r");
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(print_row(f, &s, &o), -1);
+	assert_int_equal(print_header(f, &o), -1);
+	fclose(f);
+}
+
+/* ---- headers --------------------------------------------------------------------------- */
+
+static void test_headers(void **state)
+{
+	static const struct {
+		bool extend, timers;
+		const char *want;
+	} cases[] = {
+		{ false, false,
+		  "Proto Recv-Q Send-Q Local Address           Foreign Address         State\n" },
+		{ true, false,
+		  "Proto Recv-Q Send-Q Local Address           Foreign Address         State       "
+		  "User       Inode\n" },
+		{ false, true,
+		  "Proto Recv-Q Send-Q Local Address           Foreign Address         State       "
+		  "Timer\n" },
+		{ true, true,
+		  "Proto Recv-Q Send-Q Local Address           Foreign Address         State       "
+		  "User       Inode      Timer\n" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct print_opts o = { .extend = cases[i].extend, .timers = cases[i].timers };
+		char buf[PRINT_LINE_MAX], fixed[PRINT_LINE_MAX];
+		char *out = NULL;
+		size_t out_len = 0, n;
+		FILE *f;
+
+		n = print_format_header(buf, sizeof(buf), &o);
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("-e %d -o %d:\n got \"%s\"\nwant \"%s\"", cases[i].extend,
+				 cases[i].timers, buf, cases[i].want);
+		assert_int_equal(n, strlen(cases[i].want));
+		assert_true(buf[n - 2] != ' ');
+
+		f = open_memstream(&out, &out_len);
+		assert_non_null(f);
+		assert_int_equal(print_header(f, &o), 0);
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(out_len, strlen(cases[i].want));
+		assert_memory_equal(out, cases[i].want, out_len);
+		free(out);
+
+		memset(fixed, 0, sizeof(fixed));
+		f = fmemopen(fixed, sizeof(fixed), "w");
+		assert_non_null(f);
+		assert_int_equal(print_header(f, &o), 0);
+		assert_int_equal(fclose(f), 0);
+		assert_string_equal(fixed, cases[i].want);
+	}
+}
+
+/* Header and rows line up: each row's cells start where the header's do. */
+static void test_header_row_alignment(void **state)
+{
+	unsigned checked = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(row_cases) / sizeof(row_cases[0]); i++) {
+		const struct row_case *c = &row_cases[i];
+		struct tcpstat_sock s = make_sock(&c->sock);
+		struct print_opts o = { .extend = c->extend, .timers = c->timers };
+		char head[PRINT_LINE_MAX], row[PRINT_LINE_MAX], ep[64];
+		size_t offset;
+
+		/* Only rows whose cells fit their columns. */
+		if (print_endpoint(ep, sizeof(ep), s.family, s.local_addr, s.local_port) > 23 ||
+		    print_endpoint(ep, sizeof(ep), s.family, s.peer_addr, s.peer_port) > 23 ||
+		    s.recv_q > 999999 || s.send_q > 999999)
+			continue;
+		checked++;
+		print_format_header(head, sizeof(head), &o);
+		print_format_row(row, sizeof(row), &s, &o);
+		offset = (size_t)(strstr(head, "Local Address") - head);
+		assert_int_equal(row[offset - 1], ' ');
+		assert_true(row[offset] != ' ');
+		offset = (size_t)(strstr(head, "State") - head);
+		assert_int_equal(row[offset - 1], ' ');
+		assert_true(row[offset] != ' ');
+	}
+	assert_true(checked >= 5);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_endpoints),
+		cmocka_unit_test(test_endpoint_v4_ignores_tail),
+		cmocka_unit_test(test_timers),
+		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_rows_shape),
+		cmocka_unit_test(test_row_truncated),
+		cmocka_unit_test(test_row_longer_than_buffer),
+		cmocka_unit_test(test_row_plain),
+		cmocka_unit_test(test_row_write_error),
+		cmocka_unit_test(test_headers),
+		cmocka_unit_test(test_header_row_alignment),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
