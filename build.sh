@@ -62,10 +62,10 @@ fi
 
 if [ -f "$builddir/build.ninja" ]; then
 	# shellcheck disable=SC2086  # setup_args is a word list
-	meson configure "$builddir" $setup_args >/dev/null
+	meson configure "$builddir" $setup_args >&2
 else
 	# shellcheck disable=SC2086
-	meson setup "$builddir" $setup_args >/dev/null
+	meson setup "$builddir" $setup_args >&2
 fi
 ninja -C "$builddir" >&2
 
