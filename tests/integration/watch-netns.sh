@@ -106,7 +106,7 @@ check "-w (no terminal): each with the listener" "$blocks" "$(grep -c '127.0.0.1
 
 # -w on a terminal: redrawn in place with the counts, the screen restored.
 TERM=xterm script -qfec "'$TCPSTAT' -w 0.2 -l -p 9999 & p=\$!; sleep 0.9; kill -INT \$p; wait \$p; echo rc=\$?" \
-	"$TMPDIR_TEST/pty.log" >/dev/null
+	"$TMPDIR_TEST/pty.log" </dev/null >/dev/null
 check "-w (terminal): exit 0 on SIGINT" "1" "$(grep -c 'rc=0' "$TMPDIR_TEST/pty.log")"
 check "-w (terminal): title and counts redrawn" "yes" \
 	"$([ "$(grep -c 'LISTEN 1  total 1' "$TMPDIR_TEST/pty.log")" -ge 2 ] && echo yes || echo no)"
