@@ -19,10 +19,12 @@ usage() {
 mode=$1
 shift
 
-build_pkgs="gcc libc6-dev meson ninja-build pkg-config libmnl-dev"
+# scdoc: the man pages are built from doc/*.scd.
+build_pkgs="gcc libc6-dev meson ninja-build pkg-config libmnl-dev scdoc"
 # iproute2: ip and ss; util-linux: unshare; procps: process checks; jq: JSON
-# checks; hyperfine, time, net-tools (netstat): the quick benchmark.
-test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools"
+# checks; hyperfine, time, net-tools (netstat): the quick benchmark;
+# mandoc: man page lint; bash-completion: its completionsdir and loader.
+test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools mandoc bash-completion"
 case $mode in
 run) pkgs=$build_pkgs ;;
 test) pkgs="$build_pkgs $test_pkgs" ;;
