@@ -562,7 +562,8 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 	if (!states_given)
 		o->query.states = TCPSTAT_STATES_ALL;
 	o->print.plain = o->print.n_columns > 0 && !o->header;
-	o->show_owners = o->print.processes;
+	/* -O replaces the default columns: there, only a "process" column shows owners. */
+	o->show_owners = o->print.n_columns == 0 && o->print.processes;
 	for (unsigned i = 0; i < o->print.n_columns; i++)
 		o->show_owners |= o->print.columns[i] == PRINT_COL_PROCESS;
 	o->owners = o->show_owners || o->n_pids > 0 || o->n_programs > 0;
@@ -623,9 +624,11 @@ void opts_usage(FILE *f)
 "                           they happen: new, A -> B, gone. Polls (see\n"
 "                           --interval); as root it also hears of sockets\n"
 "                           destroyed between two polls, else those are missed\n"
-"      --interval SECS      -E and --wait-clear poll period (default 0.1)\n"
+"      --interval SECS      -E and --wait-clear poll period (default 0.1, at\n"
+"                           least 0.01)\n"
 "      --wait-clear[=SECS]  wait until no socket matches, then exit 0; exit\n"
-"                           1 if some still do after SECS\n"
+"                           1 if some still do after SECS (default: no limit)\n"
+"                           or on Ctrl-C\n"
 "\n"
 "Backend:\n"
 "  -B, --backend NAME       auto (default: netlink, else /proc), netlink, proc\n"
