@@ -47,10 +47,14 @@ static size_t key_hash(const struct events_key *key)
 	return (size_t)h;
 }
 
-int events_table_init(struct events_table *t)
+int events_table_init(struct events_table *t, size_t expected)
 {
-	t->slots = calloc(64, sizeof(*t->slots));
-	t->mask = 63;
+	size_t cap = 64;
+
+	while (cap < 2 * expected && cap < SIZE_MAX / 4)
+		cap *= 2;
+	t->slots = calloc(cap, sizeof(*t->slots));
+	t->mask = cap - 1;
 	t->count = 0;
 	return t->slots ? 0 : -ENOMEM;
 }
@@ -127,12 +131,14 @@ struct pending {
 
 struct events {
 	const struct tcpstat_opts *opts;
+	struct tcpstat_query any_state;   /* for destroy reports, which say CLOSE */
 	FILE *out;
 	struct events_table prev, cur;
 	uint64_t now_ms;
 	char stamp[32];            /* "13:02:11.204", the poll's wall time */
 	bool first_poll;
 	bool out_of_memory;
+	bool write_failed;
 	struct pending *pending;
 	size_t n_pending, cap_pending;
 	unsigned long lost;
@@ -245,7 +251,8 @@ static void print_event(struct events *ev, const struct event *e)
 		put_json_event(&l, e);
 	else
 		put_text_event(&l, e);
-	line_flush(&l);
+	if (line_flush(&l) < 0)
+		ev->write_failed = true;
 }
 
 static int on_snapshot(const struct tcpstat_sock *s, void *arg)
@@ -283,12 +290,9 @@ static int on_snapshot(const struct tcpstat_sock *s, void *arg)
 static int on_destroy(const struct tcpstat_sock *s, void *arg)
 {
 	struct events *ev = arg;
-	struct tcpstat_query any_state = ev->opts->query;
 	struct pending *p;
 
-	/* The kernel reports a destroyed socket as CLOSE: match all but the state. */
-	any_state.states = TCPSTAT_STATES_ALL;
-	if (!filter_match(&any_state, s))
+	if (!filter_match(&ev->any_state, s))
 		return 0;
 	if (ev->n_pending == ev->cap_pending) {
 		size_t cap = ev->cap_pending ? 2 * ev->cap_pending : 64;
@@ -341,7 +345,7 @@ static int poll_once(struct events *ev, struct tcpstat_error *err)
 
 	ev->now_ms = watch_now_ms();
 	stamp_now(ev->stamp);
-	if (events_table_init(&ev->cur) < 0)
+	if (events_table_init(&ev->cur, ev->prev.count) < 0)
 		goto no_memory;
 	rc = run_dump(ev->opts, on_snapshot, ev, &res, err);
 	if (ev->out_of_memory)
@@ -356,7 +360,11 @@ static int poll_once(struct events *ev, struct tcpstat_error *err)
 	ev->prev = ev->cur;
 	ev->cur.slots = NULL;
 	events_table_free(&done);
-	fflush(ev->out);
+	if (fflush(ev->out) == EOF || ev->write_failed) {
+		err->errnum = errno;
+		snprintf(err->msg, sizeof(err->msg), "write error");
+		return -1;
+	}
 	return 0;
 
 no_memory:
@@ -372,13 +380,12 @@ static bool wait_reading(struct events *ev, struct mnl_socket *nl, uint64_t dead
 	if (!nl)
 		return watch_sleep_until(deadline_ms);
 	while (!watch_stop) {
-		uint64_t now = watch_now_ms();
 		struct pollfd pfd = { .fd = nl_destroy_fd(nl), .events = POLLIN };
 
-		if (now >= deadline_ms)
+		if (watch_now_ms() >= deadline_ms)
 			return true;
-		if (poll(&pfd, 1, (int)(deadline_ms - now)) > 0 &&
-		    nl_destroy_read(nl, on_destroy, ev, err) == -ENOBUFS)
+		if (watch_ppoll(&pfd, 1, deadline_ms) > 0 &&
+		    nl_destroy_read(nl, on_destroy, ev, err) < 0)
 			ev->lost++;
 	}
 	return false;
@@ -387,15 +394,17 @@ static bool wait_reading(struct events *ev, struct mnl_socket *nl, uint64_t dead
 int events_run(const struct tcpstat_opts *o, FILE *out, struct events_result *res,
 	       struct tcpstat_error *err)
 {
-	struct events ev = { .opts = o, .out = out, .first_poll = true };
+	struct events ev = { .opts = o, .any_state = o->query, .out = out, .first_poll = true };
 	struct mnl_socket *nl;
 	uint64_t next;
 	int rc = 0;
 
 	memset(res, 0, sizeof(*res));
+	/* The kernel reports a destroyed socket as CLOSE: match all but the state. */
+	ev.any_state.states = TCPSTAT_STATES_ALL;
 	nl = nl_destroy_open(o->query.ipv4, o->query.ipv6, &res->why_not);
 	res->destroy_groups = nl != NULL;
-	if (events_table_init(&ev.prev) < 0) {
+	if (events_table_init(&ev.prev, 0) < 0) {
 		nl_destroy_close(nl);
 		err->errnum = ENOMEM;
 		snprintf(err->msg, sizeof(err->msg), "events table");
@@ -404,7 +413,8 @@ int events_run(const struct tcpstat_opts *o, FILE *out, struct events_result *re
 	next = watch_now_ms();
 	while (!watch_stop) {
 		if (poll_once(&ev, err) < 0) {
-			rc = -1;
+			/* A write cut short by the signal that stops us is no error. */
+			rc = watch_stop ? 0 : -1;
 			break;
 		}
 		next += o->interval_ms;

@@ -9,7 +9,7 @@
 struct events_result {
 	bool destroy_groups;       /* the kernel's destroy reports were heard */
 	struct tcpstat_error why_not;   /* why not, when they were not */
-	unsigned long lost;        /* destroy reports the kernel dropped */
+	unsigned long lost;        /* times destroy reports were dropped or unreadable */
 };
 
 /*
@@ -44,8 +44,8 @@ struct events_table {
 	size_t mask, count;
 };
 
-/* An empty table. Returns 0 or -ENOMEM. */
-int events_table_init(struct events_table *t);
+/* An empty table, sized for about expected entries. Returns 0 or -ENOMEM. */
+int events_table_init(struct events_table *t, size_t expected);
 void events_table_free(struct events_table *t);
 /* The entry for key, or NULL. */
 struct events_entry *events_table_find(const struct events_table *t,

@@ -53,7 +53,8 @@ static int events(const struct tcpstat_opts *opts)
 			"between two polls are missed\n", res.why_not.msg,
 			strerror(res.why_not.errnum));
 	if (res.lost > 0)
-		fprintf(stderr, "tcpstat: %lu destroy reports were lost\n", res.lost);
+		fprintf(stderr, "tcpstat: destroy reports were lost %lu times (kernel queue "
+			"overflow or a read error); some events may be missing\n", res.lost);
 	return rc < 0 ? print_error(&err) : EXIT_MATCH;
 }
 

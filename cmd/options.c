@@ -513,7 +513,7 @@ static int check_mode_options(const struct tcpstat_opts *o, struct tcpstat_error
 		clash = "--summary";
 	else if (o->print.n_columns > 0)
 		clash = "--columns";
-	else if (o->owners)
+	else if (o->owners || o->print.processes)
 		clash = "--processes, --pid and --program";
 	else if (o->quiet)
 		clash = "--quiet";
@@ -542,9 +542,11 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 			return bad_option(argc, argv, c, err);
 		/*
 		 * tcpstat takes no operands, so "-w 2" can mean "-w2" as users
-		 * of watch -n expect; getopt only hands over "-w2" and "--watch=2".
+		 * of watch -n expect (and "--wait-clear 5" "--wait-clear=5");
+		 * getopt only hands over "-w2" and "--watch=2".
 		 */
-		if (c == 'w' && !optarg && optind < argc && looks_like_seconds(argv[optind]))
+		if ((c == 'w' || c == OPT_WAIT_CLEAR) && !optarg && optind < argc &&
+		    looks_like_seconds(argv[optind]))
 			optarg = argv[optind++];
 		if (apply_option(c, optarg, o, &states_given, &family_given, err) < 0)
 			return -1;
@@ -557,8 +559,6 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 		return failf(err, "--summary and --count cannot be combined");
 	if (o->json && o->print.n_columns > 0)
 		return failf(err, "--json prints every key: it cannot go with --columns");
-	if (check_mode_options(o, err) < 0)
-		return -1;
 	if (!states_given)
 		o->query.states = TCPSTAT_STATES_ALL;
 	o->print.plain = o->print.n_columns > 0 && !o->header;
@@ -567,6 +567,7 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 	for (unsigned i = 0; i < o->print.n_columns; i++)
 		o->show_owners |= o->print.columns[i] == PRINT_COL_PROCESS;
 	o->owners = o->show_owners || o->n_pids > 0 || o->n_programs > 0;
+	return check_mode_options(o, err);
 	return 0;
 }
 

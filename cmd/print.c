@@ -220,14 +220,20 @@ size_t print_timer(char *buf, size_t size, const struct tcpstat_sock *s)
 	return l.len;
 }
 
-/* A program name may hold any byte; control bytes would garble a terminal. */
-static void put_comm(struct line *l, const char *comm)
+/*
+ * A program name may hold any byte; control bytes would garble a terminal,
+ * and in plain output a space would split the field.
+ */
+static void put_comm(struct line *l, const char *comm, bool plain)
 {
-	for (; *comm; comm++)
-		line_putc(l, (unsigned char)*comm < 0x20 || *comm == 0x7f ? '?' : *comm);
+	for (; *comm; comm++) {
+		bool odd = (unsigned char)*comm < 0x20 || *comm == 0x7f || (plain && *comm == ' ');
+
+		line_putc(l, odd ? '?' : *comm);
+	}
 }
 
-static void put_owners(struct line *l, const struct print_owners *owners)
+static void put_owners(struct line *l, const struct print_owners *owners, bool plain)
 {
 	if (!owners || owners->n == 0) {
 		line_putc(l, '-');
@@ -238,7 +244,7 @@ static void put_owners(struct line *l, const struct print_owners *owners)
 			line_putc(l, ',');
 		line_u64(l, owners->list[i].pid);
 		line_putc(l, '/');
-		put_comm(l, owners->list[i].comm);
+		put_comm(l, owners->list[i].comm, plain);
 	}
 }
 
@@ -286,7 +292,7 @@ static void put_cell(struct line *l, const struct tcpstat_sock *s, enum print_co
 		put_timer(l, s, plain);
 		break;
 	case PRINT_COL_PROCESS:
-		put_owners(l, owners);
+		put_owners(l, owners, plain);
 		break;
 	case PRINT_COL_COUNT:
 		break;

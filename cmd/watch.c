@@ -3,6 +3,7 @@
  * nothing matches).
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +28,40 @@ void watch_catch_signals(void)
 {
 	struct sigaction sa;
 
+	/*
+	 * No SA_RESTART: a write blocked on a full pipe ends with EINTR, and
+	 * the loops take an error with watch_stop set for a plain stop.
+	 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+int watch_ppoll(struct pollfd *fds, nfds_t n, uint64_t deadline_ms)
+{
+	uint64_t now = watch_now_ms();
+	uint64_t left = deadline_ms > now ? deadline_ms - now : 0;
+	struct timespec timeout = {
+		.tv_sec = (time_t)(left / 1000),
+		.tv_nsec = (long)(left % 1000) * 1000000,
+	};
+	sigset_t stop_signals, before;
+	int rc = -1;
+
+	/*
+	 * Blocked from the check of watch_stop until ppoll lets them through
+	 * atomically: a signal in between still ends the sleep at once.
+	 */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop_signals, &before);
+	if (!watch_stop)
+		rc = ppoll(fds, n, &timeout, &before);
+	sigprocmask(SIG_SETMASK, &before, NULL);
+	return rc;
 }
 
 uint64_t watch_now_ms(void)
@@ -44,13 +74,8 @@ uint64_t watch_now_ms(void)
 
 bool watch_sleep_until(uint64_t deadline_ms)
 {
-	struct timespec ts = {
-		.tv_sec = (time_t)(deadline_ms / 1000),
-		.tv_nsec = (long)(deadline_ms % 1000) * 1000000,
-	};
-
-	while (!watch_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
+	while (!watch_stop && watch_now_ms() < deadline_ms)
+		watch_ppoll(NULL, 0, deadline_ms);
 	return !watch_stop;
 }
 
@@ -183,8 +208,12 @@ int watch_run(const struct tcpstat_opts *o, int argc, char **argv, struct tcpsta
 		fputs("\033[?1049h", stdout);   /* the alternate screen, restored below */
 	while (!watch_stop) {
 		rc = terminal ? watch_round_terminal(o, argc, argv, err) : watch_round_stream(o, err);
-		if (rc < 0)
+		if (rc < 0) {
+			/* A write cut short by the signal that stops us is no error. */
+			if (watch_stop)
+				rc = 0;
 			break;
+		}
 		next += o->watch_ms;
 		if (!watch_sleep_until(next))
 			break;

@@ -2,6 +2,7 @@
 #ifndef TCPSTAT_WATCH_H
 #define TCPSTAT_WATCH_H
 
+#include <poll.h>
 #include <signal.h>
 
 #include "options.h"
@@ -12,8 +13,14 @@
  */
 extern volatile sig_atomic_t watch_stop;
 
-/* Installs the handlers for watch_stop (no SA_RESTART: sleeps end at once). */
+/* Installs the handlers for watch_stop. */
 void watch_catch_signals(void);
+
+/*
+ * ppoll() on fds until the monotonic time deadline_ms, with SIGINT and
+ * SIGTERM let through. Returns as ppoll does; -1 at once if watch_stop is set.
+ */
+int watch_ppoll(struct pollfd *fds, nfds_t n, uint64_t deadline_ms);
 
 /*
  * -w: the listing every o->watch_ms until a signal; argv is shown in the

@@ -85,10 +85,14 @@ static void put_prefix(struct bc *b, bool side_src, const struct tcpstat_prefix 
 		       struct atom *a)
 {
 	size_t addr_len = p->family == AF_INET ? 4 : 16;
-	struct inet_diag_hostcond cond = {
-		.family = p->family, .prefix_len = p->len, .port = -1,
-	};
+	struct inet_diag_hostcond cond;
 	size_t size = sizeof(struct inet_diag_bc_op) + sizeof(cond) + addr_len;
+
+	/* Padding included: every byte sent to the kernel is set. */
+	memset(&cond, 0, sizeof(cond));
+	cond.family = p->family;
+	cond.prefix_len = p->len;
+	cond.port = -1;
 
 	a->n_fail = 1;
 	a->fail[0] = put_op(b, side_src ? INET_DIAG_BC_S_COND : INET_DIAG_BC_D_COND,

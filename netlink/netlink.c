@@ -93,66 +93,9 @@ static int dump_family(struct mnl_socket *nl, void *buf, int family, uint32_t se
 	}
 }
 
-/* Retries a dump the kernel marked interrupted, while nothing was printed. */
-static int dump_family_retrying(struct mnl_socket *nl, void *buf, int family,
-				uint32_t *seq, const struct tcpstat_query *q,
-				tcpstat_emit_fn *emit, void *arg,
-				struct tcpstat_error *err)
+/* A NETLINK_SOCK_DIAG socket bound to a port of its own, or NULL with err set. */
+static struct mnl_socket *open_diag_socket(struct tcpstat_error *err)
 {
-	int rc = 0;
-
-	for (int try = 0; try < NL_DUMP_TRIES; try++) {
-		unsigned long emitted = 0;
-
-		rc = dump_family(nl, buf, family, ++*seq, q, emit, arg, &emitted, err);
-		if (rc != -EINTR || emitted > 0)
-			break;
-	}
-	return rc;
-}
-
-int nl_dump(const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
-	    struct tcpstat_error *err)
-{
-	struct mnl_socket *nl;
-	void *buf;
-	uint32_t seq = (uint32_t)time(NULL);
-	int rc = 0;
-
-	nl = mnl_socket_open(NETLINK_SOCK_DIAG);
-	if (!nl)
-		return fail(err, errno, "cannot open a NETLINK_SOCK_DIAG socket");
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		rc = fail(err, errno, "cannot bind the NETLINK_SOCK_DIAG socket");
-		mnl_socket_close(nl);
-		return rc;
-	}
-	buf = malloc(NL_RECV_BUF);
-	if (!buf) {
-		mnl_socket_close(nl);
-		return fail(err, ENOMEM, "receive buffer");
-	}
-	if (q->ipv4)
-		rc = dump_family_retrying(nl, buf, AF_INET, &seq, q, emit, arg, err);
-	if (rc == 0 && q->ipv6) {
-		rc = dump_family_retrying(nl, buf, AF_INET6, &seq, q, emit, arg, err);
-		/*
-		 * A kernel built without IPv6 has no AF_INET6 handler and so no
-		 * IPv6 sockets; only when IPv4 answered is that not a failure
-		 * of netlink itself.
-		 */
-		if (q->ipv4 && (rc == -ENOENT || rc == -EAFNOSUPPORT))
-			rc = 0;
-	}
-	free(buf);
-	mnl_socket_close(nl);
-	return rc;
-}
-
-struct mnl_socket *nl_destroy_open(bool ipv4, bool ipv6, struct tcpstat_error *err)
-{
-	const int groups[] = { SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET6_TCP_DESTROY };
-	const bool wanted[] = { ipv4, ipv6 };
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
 
 	if (!nl) {
@@ -164,6 +107,67 @@ struct mnl_socket *nl_destroy_open(bool ipv4, bool ipv6, struct tcpstat_error *e
 		mnl_socket_close(nl);
 		return NULL;
 	}
+	return nl;
+}
+
+/*
+ * Retries a dump the kernel marked interrupted, while nothing was printed.
+ * Each try has a socket of its own: the interrupted dump may still be
+ * running on the old one.
+ */
+static int dump_family_retrying(void *buf, int family, uint32_t *seq,
+				const struct tcpstat_query *q, tcpstat_emit_fn *emit,
+				void *arg, struct tcpstat_error *err)
+{
+	int rc = 0;
+
+	for (int try = 0; try < NL_DUMP_TRIES; try++) {
+		struct mnl_socket *nl = open_diag_socket(err);
+		unsigned long emitted = 0;
+
+		if (!nl)
+			return -err->errnum;
+		rc = dump_family(nl, buf, family, ++*seq, q, emit, arg, &emitted, err);
+		mnl_socket_close(nl);
+		if (rc != -EINTR || emitted > 0)
+			break;
+	}
+	return rc;
+}
+
+int nl_dump(const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
+	    struct tcpstat_error *err)
+{
+	void *buf = malloc(NL_RECV_BUF);
+	uint32_t seq = (uint32_t)time(NULL);
+	int rc = 0;
+
+	if (!buf)
+		return fail(err, ENOMEM, "receive buffer");
+	if (q->ipv4)
+		rc = dump_family_retrying(buf, AF_INET, &seq, q, emit, arg, err);
+	if (rc == 0 && q->ipv6) {
+		rc = dump_family_retrying(buf, AF_INET6, &seq, q, emit, arg, err);
+		/*
+		 * A kernel built without IPv6 has no AF_INET6 handler and so no
+		 * IPv6 sockets; only when IPv4 answered is that not a failure
+		 * of netlink itself.
+		 */
+		if (q->ipv4 && (rc == -ENOENT || rc == -EAFNOSUPPORT))
+			rc = 0;
+	}
+	free(buf);
+	return rc;
+}
+
+struct mnl_socket *nl_destroy_open(bool ipv4, bool ipv6, struct tcpstat_error *err)
+{
+	const int groups[] = { SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET6_TCP_DESTROY };
+	const bool wanted[] = { ipv4, ipv6 };
+	struct mnl_socket *nl = open_diag_socket(err);
+
+	if (!nl)
+		return NULL;
 	for (int i = 0; i < 2; i++) {
 		int group = groups[i];
 

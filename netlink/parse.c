@@ -126,7 +126,8 @@ static int on_error(const struct nlmsghdr *nlh, void *data)
 		return bad_message(b, "short NLMSG_ERROR");
 	if (e->error == 0)      /* An acknowledgement: nothing more comes. */
 		return MNL_CB_STOP;
-	b->errnum = e->error < 0 ? -e->error : e->error;
+	/* A value no errno can be (INT_MIN would also overflow on negation). */
+	b->errnum = e->error < 0 && e->error > -4096 ? -e->error : EPROTO;
 	snprintf(b->err->msg, sizeof(b->err->msg), "netlink: inet_diag request refused");
 	return MNL_CB_ERROR;
 }
@@ -142,7 +143,7 @@ static int on_done(const struct nlmsghdr *nlh, void *data)
 	memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
 	if (status >= 0)
 		return MNL_CB_STOP;
-	b->errnum = -status;
+	b->errnum = status > -4096 ? -status : EPROTO;
 	snprintf(b->err->msg, sizeof(b->err->msg), "netlink: inet_diag dump failed");
 	return MNL_CB_ERROR;
 }
@@ -160,6 +161,24 @@ static int on_overrun(const struct nlmsghdr *nlh, void *data)
 	return bad_message(data, "NLMSG_OVERRUN");
 }
 
+/* Whether buf holds whole messages only (the last may lack its padding). */
+static bool messages_tile(const uint8_t *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+
+		memcpy(&h, buf + off, sizeof(h));
+		if (h.nlmsg_len < sizeof(h) || h.nlmsg_len > len - off)
+			return false;
+		off += NLMSG_ALIGN(h.nlmsg_len);
+		if (off >= len)
+			return true;
+	}
+	return off == len;
+}
+
 int nl_parse_batch(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		   tcpstat_emit_fn *emit, void *arg, int *stopped,
 		   unsigned long *emitted, struct tcpstat_error *err)
@@ -172,16 +191,16 @@ int nl_parse_batch(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		[NLMSG_OVERRUN] = on_overrun,
 	};
 	struct batch b = { .emit = emit, .arg = arg, .emitted = emitted, .err = err };
-	const struct nlmsghdr *nlh = buf;
-	int rest = (int)len, rc;
+	int rc;
 
 	*stopped = 0;
 	if (len > INT32_MAX)
 		return -EMSGSIZE;
-	/* libmnl stops quietly at a truncated message: look for one first. */
-	while (mnl_nlmsg_ok(nlh, rest))
-		nlh = mnl_nlmsg_next(nlh, &rest);
-	if (rest > 0) {
+	/*
+	 * libmnl stops quietly at a truncated message, and its length check
+	 * is signed: a length past 2^31 would pass it. Walk the buffer first.
+	 */
+	if (!messages_tile(buf, len)) {
 		bad_message(&b, "truncated message");
 		err->errnum = EBADMSG;
 		return -EBADMSG;

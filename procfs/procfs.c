@@ -139,11 +139,17 @@ static bool parse_endpoint(const char *tok, size_t len, int family, uint8_t addr
 	return true;
 }
 
-/* tm->when counts clock ticks (USER_HZ); rounded up to milliseconds as ss does. */
+/*
+ * tm->when counts clock ticks (USER_HZ); rounded up to milliseconds as ss
+ * does. Kernels before 3.6 printed an overdue timer as a negative number
+ * (16 hex digits, top bit set): that is no time left, as netlink says.
+ */
 static uint32_t ticks_to_ms(uint64_t ticks, long hz)
 {
 	uint64_t ms;
 
+	if (ticks >> 63)
+		return 0;
 	if (ticks > UINT32_MAX)
 		return UINT32_MAX;
 	ms = (ticks * 1000 + (uint64_t)hz - 1) / (uint64_t)hz;

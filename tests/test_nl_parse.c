@@ -212,6 +212,22 @@ static void test_kernel_error(void **state)
 	assert_string_equal(o.err.msg, "netlink: inet_diag request refused");
 }
 
+/* An error number no errno can be is reported as a protocol error. */
+static void test_absurd_error(void **state)
+{
+	struct batch_buf b = { .len = 0 };
+	struct outcome o = { .rc = 0 };
+
+	(void)state;
+	add_error(&b, INT32_MIN);
+	run(&b, b.len, &o);
+	assert_int_equal(o.rc, -EPROTO);
+	b.len = 0;
+	add_done(&b, INT32_MIN);
+	run(&b, b.len, &o);
+	assert_int_equal(o.rc, -EPROTO);
+}
+
 static void test_short_error(void **state)
 {
 	struct batch_buf b = { .len = 0 };
@@ -271,6 +287,12 @@ static void test_truncated_buffer(void **state)
 	/* A cut inside the first header too. */
 	run(&b, 10, &o);
 	assert_int_equal(o.rc, -EBADMSG);
+	/* A length past 2^31, which a signed comparison would let through. */
+	struct nlmsghdr *nlh = (struct nlmsghdr *)b.data;
+	nlh->nlmsg_len = 0xd8d8d8d8u;
+	run(&b, b.len, &o);
+	assert_int_equal(o.rc, -EBADMSG);
+	assert_int_equal(o.sink.n, 0);
 }
 
 static void test_short_payload(void **state)
@@ -389,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_v6_and_timers),
 		cmocka_unit_test(test_kernel_error),
 		cmocka_unit_test(test_short_error),
+		cmocka_unit_test(test_absurd_error),
 		cmocka_unit_test(test_done_with_error),
 		cmocka_unit_test(test_dump_interrupted),
 		cmocka_unit_test(test_truncated_buffer),

@@ -274,8 +274,10 @@ static void test_timer_units(void **state)
 {
 	static const char line[] =
 		"0: 0100007F:0001 0100007F:1001 06 0:0 03:0000170F 0 0 0 0";
+	static const char negative[] =
+		"0: 0100007F:0001 0100007F:1001 06 0:0 03:FFFFFFFFFFFFFFF0 0 0 0 0";
 	static const char huge[] =
-		"0: 0100007F:0001 0100007F:1001 06 0:0 03:FFFFFFFFFFFFFFFF 0 0 0 0";
+		"0: 0100007F:0001 0100007F:1001 06 0:0 03:100000000 0 0 0 0";
 	static const char off[] =
 		"0: 0100007F:0001 0100007F:1001 01 0:0 00:00000064 0 0 0 0";
 	struct tcpstat_sock s;
@@ -291,7 +293,10 @@ static void test_timer_units(void **state)
 	assert_int_equal(s.timer_ms, 5903);
 	assert_int_equal(procfs_parse_line(line, strlen(line), AF_INET, 0, &s), 0);
 	assert_int_equal(s.timer_ms, 59030);
-	/* Old kernels could print a negative delta as a huge number: clamp. */
+	/* Old kernels printed an overdue timer as a negative number: none left. */
+	assert_int_equal(procfs_parse_line(negative, strlen(negative), AF_INET, 100, &s), 0);
+	assert_int_equal(s.timer_ms, 0);
+	/* Longer than 32 bits of milliseconds can hold: clamped. */
 	assert_int_equal(procfs_parse_line(huge, strlen(huge), AF_INET, 100, &s), 0);
 	assert_int_equal(s.timer_ms, UINT32_MAX);
 	/* No timer: no time, whatever the column says. */
