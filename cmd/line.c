@@ -28,7 +28,7 @@ static void spill_buffer(struct line *l)
 	l->buf[0] = '\0';
 }
 
-void line_put(struct line *l, const char *s, size_t n)
+void line_put_slow(struct line *l, const char *s, size_t n)
 {
 	while (n > 0) {
 		size_t room = l->size - 1 - l->len;
@@ -52,11 +52,6 @@ void line_put(struct line *l, const char *s, size_t n)
 void line_puts(struct line *l, const char *s)
 {
 	line_put(l, s, strlen(s));
-}
-
-void line_putc(struct line *l, char c)
-{
-	line_put(l, &c, 1);
 }
 
 void line_spaces(struct line *l, size_t n)
@@ -88,7 +83,19 @@ void line_u64(struct line *l, uint64_t v)
 {
 	char tmp[24];
 
-	line_puts(l, u64_digits(tmp, v));
+	/* Most numbers in a row are small: address bytes, zero queues. */
+	if (v < 10) {
+		line_putc(l, (char)('0' + v));
+		return;
+	}
+	if (v < 100) {
+		char two[2] = { (char)('0' + v / 10), (char)('0' + v % 10) };
+
+		line_put(l, two, 2);
+		return;
+	}
+	char *digits = u64_digits(tmp, v);
+	line_put(l, digits, (size_t)(tmp + 23 - digits));
 }
 
 void line_u64_right(struct line *l, uint64_t v, size_t width)

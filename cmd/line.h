@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 struct line {
 	char *buf;
@@ -26,9 +27,35 @@ void line_init(struct line *l, char *buf, size_t size, FILE *spill);
 /* The number of bytes put so far, spilled or not. */
 size_t line_pos(const struct line *l);
 
-void line_put(struct line *l, const char *s, size_t n);
+/* What does not fit the buffer: spill it, or truncate. */
+void line_put_slow(struct line *l, const char *s, size_t n);
+
+/*
+ * Inline for the common case, a few bytes into a buffer with room: this is
+ * called several times per field of every row.
+ */
+static inline void line_put(struct line *l, const char *s, size_t n)
+{
+	if (n < l->size - l->len) {
+		memcpy(l->buf + l->len, s, n);
+		l->len += n;
+		l->buf[l->len] = '\0';
+		return;
+	}
+	line_put_slow(l, s, n);
+}
+
+static inline void line_putc(struct line *l, char c)
+{
+	if (l->len + 1 < l->size) {
+		l->buf[l->len++] = c;
+		l->buf[l->len] = '\0';
+		return;
+	}
+	line_put_slow(l, &c, 1);
+}
+
 void line_puts(struct line *l, const char *s);
-void line_putc(struct line *l, char c);
 void line_spaces(struct line *l, size_t n);
 void line_u64(struct line *l, uint64_t v);
 /* v right-aligned in width columns. */
