@@ -98,8 +98,12 @@ static int keep(struct listing *l, const struct tcpstat_sock *s)
 static int on_sock(const struct tcpstat_sock *s, void *arg)
 {
 	struct listing *l = arg;
+	const struct tcpstat_opts *o = l->opts;
 
-	if (l->opts->owners)
+	/* Inode 0 (TIME_WAIT, orphans) has no owner: --pid and --program never match it. */
+	if (o->owners && s->inode == 0 && (o->n_pids > 0 || o->n_programs > 0))
+		return 0;
+	if (o->owners)
 		return keep(l, s);
 	return output(l, s, NULL);
 }
