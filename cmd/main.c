@@ -7,10 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "events.h"
+#include "clock.h"
+#include "modes.h"
 #include "options.h"
-#include "run.h"
-#include "watch.h"
 
 enum { EXIT_MATCH = 0, EXIT_NO_MATCH = 1, EXIT_TROUBLE = 2 };
 
@@ -23,81 +22,101 @@ static int print_error(const struct tcpstat_error *err)
 	return EXIT_TROUBLE;
 }
 
+static void say_fallback(const struct dump_result *res)
+{
+	if (res->fell_back)
+		fprintf(stderr, "tcpstat: netlink unavailable (%s: %s); using /proc\n",
+			res->fallback.msg, strerror(res->fallback.errnum));
+}
+
 static int list(const struct tcpstat_opts *opts)
 {
 	struct tcpstat_error err = { 0 };
-	struct run_result res;
-	int rc = run_list(opts, stdout, &res, &err);
+	struct list_result res;
+	int rc = list_run(opts, stdout, &res, &err);
 
-	if (opts->verbose && res.fell_back)
-		fprintf(stderr, "tcpstat: netlink unavailable (%s: %s); using /proc\n",
-			res.fallback.msg, strerror(res.fallback.errnum));
+	if (opts->verbose)
+		say_fallback(&res.dump);
 	if (rc < 0)
 		return print_error(&err);
 	if (opts->verbose)
-		fprintf(stderr, "tcpstat: backend %s, %lu matching sockets\n", res.backend,
-			res.matched);
-	return res.matched > 0 ? EXIT_MATCH : EXIT_NO_MATCH;
+		fprintf(stderr, "tcpstat: backend %s, %lu matching sockets\n", res.dump.backend,
+			res.counts.total);
+	return res.counts.total > 0 ? EXIT_MATCH : EXIT_NO_MATCH;
 }
 
-static int events(const struct tcpstat_opts *opts)
+static int events(const struct tcpstat_opts *opts, const volatile sig_atomic_t *stop)
 {
 	struct tcpstat_error err = { 0 };
-	struct events_result res;
+	struct events_status st = { 0 };
 	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	rc = events_run(opts, stdout, &res, &err);
-	if (opts->verbose && !res.destroy_groups)
+	rc = events_mode_run(opts, stdout, stop, &st, &err);
+	if (opts->verbose && !st.destroy_groups)
 		fprintf(stderr, "tcpstat: no destroy reports (%s: %s): sockets that come and go "
-			"between two polls are missed\n", res.why_not.msg,
-			strerror(res.why_not.errnum));
-	if (res.lost > 0)
+			"between two polls are missed\n", st.why_not.msg,
+			strerror(st.why_not.errnum));
+	if (st.lost > 0)
 		fprintf(stderr, "tcpstat: destroy reports were lost %lu times (kernel queue "
-			"overflow or a read error); some events may be missing\n", res.lost);
+			"overflow or a read error); some events may be missing\n", st.lost);
 	return rc < 0 ? print_error(&err) : EXIT_MATCH;
+}
+
+/* --help, --version, -O help: written whole, or a failure. */
+static int info(const struct tcpstat_opts *opts)
+{
+	switch (opts->action) {
+	case OPTS_HELP:
+		opts_usage(stdout);
+		break;
+	case OPTS_COLUMNS_HELP:
+		out_columns_help(stdout);
+		break;
+	default:
+		puts("tcpstat " TCPSTAT_VERSION);
+		break;
+	}
+	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_MATCH : EXIT_TROUBLE;
+}
+
+static int run_mode(const struct tcpstat_opts *opts, int argc, char **argv)
+{
+	const volatile sig_atomic_t *stop = clock_catch_stop_signals();
+	struct tcpstat_error err = { 0 };
+	int rc;
+
+	switch (opts->mode) {
+	case OPTS_MODE_WATCH:
+		rc = watch_run(opts, argc, argv, stop, &err);
+		return rc < 0 ? print_error(&err) : EXIT_MATCH;
+	case OPTS_MODE_EVENTS:
+		return events(opts, stop);
+	case OPTS_MODE_WAIT_CLEAR:
+		rc = watch_wait_clear(opts, stop, &err);
+		return rc < 0 ? print_error(&err) : rc;
+	default:
+		return list(opts);
+	}
 }
 
 int main(int argc, char **argv)
 {
 	static char out_buf[1 << 16];
-	struct tcpstat_opts opts;
+	/* static: the options hold a filter tree, too big for a small stack. */
+	static struct tcpstat_opts opts;
 	struct tcpstat_error err = { 0 };
-	int rc;
 
 	if (opts_parse(argc, argv, &opts, &err) < 0) {
 		fprintf(stderr, "tcpstat: %s; see 'tcpstat --help'\n", err.msg);
 		return EXIT_TROUBLE;
 	}
-	switch (opts.action) {
-	case OPTS_HELP:
-		opts_usage(stdout);
-		return fflush(stdout) == 0 ? EXIT_MATCH : EXIT_TROUBLE;
-	case OPTS_COLUMNS_HELP:
-		print_columns_help(stdout);
-		return fflush(stdout) == 0 ? EXIT_MATCH : EXIT_TROUBLE;
-	case OPTS_VERSION:
-		puts("tcpstat " TCPSTAT_VERSION);
-		return fflush(stdout) == 0 ? EXIT_MATCH : EXIT_TROUBLE;
-	case OPTS_LIST:
-		break;
-	}
+	if (opts.action != OPTS_LIST)
+		return info(&opts);
 	/* Fewer, larger writes when the rows go to a pipe or a file. */
 	if (!isatty(STDOUT_FILENO) && opts.mode == OPTS_MODE_LIST)
 		setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
-	if (opts.mode != OPTS_MODE_LIST)
-		watch_catch_signals();
-	switch (opts.mode) {
-	case OPTS_MODE_WATCH:
-		rc = watch_run(&opts, argc, argv, &err);
-		return rc < 0 ? print_error(&err) : EXIT_MATCH;
-	case OPTS_MODE_EVENTS:
-		return events(&opts);
-	case OPTS_MODE_WAIT_CLEAR:
-		rc = watch_wait_clear(&opts, &err);
-		return rc < 0 ? print_error(&err) : rc;
-	case OPTS_MODE_LIST:
-		break;
-	}
-	return list(&opts);
+	if (opts.mode == OPTS_MODE_LIST)
+		return list(&opts);
+	return run_mode(&opts, argc, argv);
 }

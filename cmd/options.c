@@ -1,21 +1,29 @@
 /*
- * options.c - getopt_long into struct tcpstat_opts, with every value
- * checked: a bad one becomes an error naming it, never a guess.
+ * options.c - the command line. One table below defines every option; the
+ * getopt tables, --help and the checks of what cannot go together are made
+ * from it. Every value is checked: a bad one becomes an error naming it,
+ * never a guess.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 
+#include "numparse.h"
 #include "options.h"
 
-/* Long-only options, numbered past every char. */
-enum {
+/* Every option, short ones by their letter, long-only ones past every char. */
+enum opt_id {
+	OPT_PORT = 'p', OPT_STATE = 's', OPT_LISTENING = 'l', OPT_IPV4 = '4', OPT_IPV6 = '6',
+	OPT_TIMERS = 'o', OPT_EXTEND = 'e', OPT_NO_HEADER = 'H', OPT_COUNT = 'c',
+	OPT_JSON = 'j', OPT_COLUMNS = 'O', OPT_SUMMARY = 'S', OPT_PROCESSES = 'P',
+	OPT_WATCH = 'w', OPT_EVENTS = 'E', OPT_QUIET = 'q', OPT_BACKEND = 'B',
+	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
 	OPT_SPORT = 256,
 	OPT_DPORT,
 	OPT_SRC,
@@ -26,6 +34,121 @@ enum {
 	OPT_WAIT_CLEAR,
 };
 
+struct opt_spec {
+	const char *name;       /* the long name */
+	int id;                 /* enum opt_id; a letter is also the short option */
+	int has_arg;            /* no_argument, required_argument, optional_argument */
+	const char *arg;        /* the value's name in --help */
+	const char *section;    /* a heading printed before this option, or NULL */
+	const char *help;       /* --help's text; '\n' continues the description */
+};
+
+static const struct opt_spec specs[] = {
+	{ "port", OPT_PORT, required_argument, "PORT[-PORT]",
+	  "Selection (repeat an option to allow more values; different options combine):",
+	  "local or foreign port in this port or range" },
+	{ "sport", OPT_SPORT, required_argument, "PORT[-PORT]", NULL, "local port only" },
+	{ "dport", OPT_DPORT, required_argument, "PORT[-PORT]", NULL, "foreign port only" },
+	{ "state", OPT_STATE, required_argument, "LIST", NULL,
+	  "comma list of states: ESTABLISHED SYN_SENT SYN_RECV\n"
+	  "FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE CLOSE_WAIT\n"
+	  "LAST_ACK LISTEN CLOSING (any case; ss spellings\n"
+	  "such as time-wait work too) or groups: all,\n"
+	  "connected (all but LISTEN, CLOSE), synchronized\n"
+	  "(connected but SYN_SENT), bucket (SYN_RECV,\n"
+	  "TIME_WAIT), big (all but bucket)" },
+	{ "listening", OPT_LISTENING, no_argument, NULL, NULL, "same as -s LISTEN" },
+	{ "ipv4", OPT_IPV4, no_argument, NULL, NULL, "IPv4 sockets only" },
+	{ "ipv6", OPT_IPV6, no_argument, NULL, NULL,
+	  "IPv6 sockets only (IPv4-mapped peers included)" },
+	{ "src", OPT_SRC, required_argument, "ADDR[/PREFIX]", NULL,
+	  "local address in this address or network" },
+	{ "dst", OPT_DST, required_argument, "ADDR[/PREFIX]", NULL,
+	  "foreign address in this address or network" },
+	{ "pid", OPT_PID, required_argument, "PID", NULL, "held by this process" },
+	{ "program", OPT_PROGRAM, required_argument, "NAME", NULL,
+	  "held by a process of this name (comm)" },
+	{ "processes", OPT_PROCESSES, no_argument, NULL, "Output:",
+	  "add the PID/Program name column (- for none or\n"
+	  "not visible); it, --pid and --program keep the\n"
+	  "matching sockets in memory to look owners up" },
+	{ "timers", OPT_TIMERS, no_argument, NULL, NULL,
+	  "add netstat's Timer column: kind (remaining\n"
+	  "seconds/retransmits/probes)" },
+	{ "extend", OPT_EXTEND, no_argument, NULL, NULL, "add the User (uid) and Inode columns" },
+	{ "no-header", OPT_NO_HEADER, no_argument, NULL, NULL, "no header line" },
+	{ "columns", OPT_COLUMNS, required_argument, "LIST", NULL,
+	  "these columns, in this order (-O help lists them);\n"
+	  "with -H, fields separated by one space" },
+	{ "json", OPT_JSON, no_argument, NULL, NULL,
+	  "one JSON object per socket, one per line (keys:\n"
+	  "proto state local_addr local_port peer_addr\n"
+	  "peer_port recv_q send_q timer timer_ms retrans\n"
+	  "probes uid inode; with -P pids programs)" },
+	{ "summary", OPT_SUMMARY, no_argument, NULL, NULL,
+	  "one line per state with its count, and the total\n"
+	  "(with -j: one JSON object)" },
+	{ "count", OPT_COUNT, no_argument, NULL, NULL,
+	  "print only the number of matching sockets\n"
+	  "(with -j: {\"count\":N})" },
+	{ "quiet", OPT_QUIET, no_argument, NULL, NULL, "print nothing; the exit status tells" },
+	{ "watch", OPT_WATCH, optional_argument, "SECS", "Watching:",
+	  "list again every SECS (default 1, at least 0.1);\n"
+	  "on a terminal, redrawn in place with per-state\n"
+	  "counts; else timestamped blocks; Ctrl-C ends it" },
+	{ "events", OPT_EVENTS, no_argument, NULL, NULL,
+	  "print state changes of the matching sockets as\n"
+	  "they happen: new, A -> B, gone. Polls (see\n"
+	  "--interval); as root it also hears of sockets\n"
+	  "destroyed between two polls, else those are missed" },
+	{ "interval", OPT_INTERVAL, required_argument, "SECS", NULL,
+	  "-E and --wait-clear poll period (default 0.1, at\n"
+	  "least 0.01)" },
+	{ "wait-clear", OPT_WAIT_CLEAR, optional_argument, "SECS", NULL,
+	  "wait until no socket matches, then exit 0; exit\n"
+	  "1 if some still do after SECS (default: no limit)\n"
+	  "or on Ctrl-C" },
+	{ "backend", OPT_BACKEND, required_argument, "NAME", "Backend:",
+	  "auto (default: netlink, else /proc), netlink, proc" },
+	{ "verbose", OPT_VERBOSE, no_argument, NULL, NULL,
+	  "say on stderr which backend answered and why" },
+	{ "help", OPT_HELP, no_argument, NULL, "", "this help" },
+	{ "version", OPT_VERSION, no_argument, NULL, NULL, "the version" },
+};
+#define N_SPECS (sizeof(specs) / sizeof(specs[0]))
+
+/*
+ * What cannot go together, checked in this order: a spec's bit is
+ * (1 << its index), and a pair clashes when both masks have a bit set.
+ */
+struct clash {
+	int a;                  /* an option ... */
+	int b[4];               /* ... and any of these (0 ends the list) */
+	const char *msg;
+};
+
+static const struct clash clashes[] = {
+	{ OPT_SUMMARY, { OPT_COLUMNS }, "--summary prints no columns: it cannot go with --columns" },
+	{ OPT_SUMMARY, { OPT_COUNT }, "--summary and --count cannot be combined" },
+	{ OPT_JSON, { OPT_COLUMNS }, "--json prints every key: it cannot go with --columns" },
+	{ OPT_EVENTS, { OPT_COUNT }, "--events cannot go with --count" },
+	{ OPT_EVENTS, { OPT_SUMMARY }, "--events cannot go with --summary" },
+	{ OPT_EVENTS, { OPT_COLUMNS }, "--events cannot go with --columns" },
+	{ OPT_EVENTS, { OPT_PROCESSES, OPT_PID, OPT_PROGRAM },
+	  "--events cannot go with --processes, --pid and --program" },
+	{ OPT_EVENTS, { OPT_QUIET }, "--events cannot go with --quiet" },
+	{ OPT_WAIT_CLEAR, { OPT_COUNT }, "--wait-clear cannot go with --count" },
+	{ OPT_WAIT_CLEAR, { OPT_SUMMARY }, "--wait-clear cannot go with --summary" },
+	{ OPT_WAIT_CLEAR, { OPT_COLUMNS }, "--wait-clear cannot go with --columns" },
+	{ OPT_WAIT_CLEAR, { OPT_PROCESSES, OPT_PID, OPT_PROGRAM },
+	  "--wait-clear cannot go with --processes, --pid and --program" },
+	{ OPT_WAIT_CLEAR, { OPT_QUIET }, "--wait-clear cannot go with --quiet" },
+	{ OPT_WAIT_CLEAR, { OPT_JSON }, "--wait-clear cannot go with --json" },
+	{ OPT_WATCH, { OPT_EVENTS, OPT_WAIT_CLEAR },
+	  "--watch, --events and --wait-clear cannot be combined" },
+	{ OPT_EVENTS, { OPT_WAIT_CLEAR }, "--watch, --events and --wait-clear cannot be combined" },
+};
+
 /* Periods and timeouts, in milliseconds. */
 #define WATCH_MIN_MS 100
 #define INTERVAL_MIN_MS 10
@@ -34,44 +157,10 @@ enum {
 /* The kernel's PID_MAX_LIMIT: no pid is larger. */
 #define PID_MAX 4194304
 
-static const struct option long_options[] = {
-	{ "port", required_argument, NULL, 'p' },
-	{ "sport", required_argument, NULL, OPT_SPORT },
-	{ "dport", required_argument, NULL, OPT_DPORT },
-	{ "state", required_argument, NULL, 's' },
-	{ "listening", no_argument, NULL, 'l' },
-	{ "ipv4", no_argument, NULL, '4' },
-	{ "ipv6", no_argument, NULL, '6' },
-	{ "src", required_argument, NULL, OPT_SRC },
-	{ "dst", required_argument, NULL, OPT_DST },
-	{ "timers", no_argument, NULL, 'o' },
-	{ "extend", no_argument, NULL, 'e' },
-	{ "no-header", no_argument, NULL, 'H' },
-	{ "count", no_argument, NULL, 'c' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "columns", required_argument, NULL, 'O' },
-	{ "summary", no_argument, NULL, 'S' },
-	{ "processes", no_argument, NULL, 'P' },
-	{ "pid", required_argument, NULL, OPT_PID },
-	{ "program", required_argument, NULL, OPT_PROGRAM },
-	{ "watch", optional_argument, NULL, 'w' },
-	{ "events", no_argument, NULL, 'E' },
-	{ "interval", required_argument, NULL, OPT_INTERVAL },
-	{ "wait-clear", optional_argument, NULL, OPT_WAIT_CLEAR },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "backend", required_argument, NULL, 'B' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
-/* The leading ':' makes getopt report a missing value apart from an unknown option. */
-static const char short_options[] = ":p:s:l46oeHcjO:SPw::EqB:vhV";
-
-static int failf(struct tcpstat_error *err, const char *fmt, ...)
+static int fail(struct tcpstat_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static int failf(struct tcpstat_error *err, const char *fmt, ...)
+static int fail(struct tcpstat_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -79,26 +168,38 @@ static int failf(struct tcpstat_error *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	return -EINVAL;
+}
+
+static int spec_index(int id)
+{
+	for (size_t i = 0; i < N_SPECS; i++)
+		if (specs[i].id == id)
+			return (int)i;
 	return -1;
 }
 
-/* A decimal number in [min, max], digits only. */
-static bool parse_uint(const char *s, size_t len, unsigned long min, unsigned long max,
-		       unsigned long *out)
+/* getopt_long's tables, made from specs. */
+static void build_getopt(struct option *longs, char *shorts)
 {
-	unsigned long v = 0;
+	size_t n = 0;
 
-	if (len == 0 || len > 9)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (unsigned long)(s[i] - '0');
+	/* The leading ':' makes getopt report a missing value apart from an unknown option. */
+	*shorts++ = ':';
+	for (size_t i = 0; i < N_SPECS; i++) {
+		const struct opt_spec *s = &specs[i];
+
+		longs[n++] = (struct option){ s->name, s->has_arg, NULL, s->id };
+		if (s->id >= 256)
+			continue;
+		*shorts++ = (char)s->id;
+		if (s->has_arg != no_argument)
+			*shorts++ = ':';
+		if (s->has_arg == optional_argument)
+			*shorts++ = ':';
 	}
-	if (v < min || v > max)
-		return false;
-	*out = v;
-	return true;
+	longs[n] = (struct option){ NULL, 0, NULL, 0 };
+	*shorts = '\0';
 }
 
 int opts_parse_ports(const char *arg, struct tcpstat_port_range *out,
@@ -108,14 +209,14 @@ int opts_parse_ports(const char *arg, struct tcpstat_port_range *out,
 	size_t lo_len = dash ? (size_t)(dash - arg) : strlen(arg);
 	unsigned long lo, hi;
 
-	if (!parse_uint(arg, lo_len, 1, 65535, &lo) ||
-	    (dash && !parse_uint(dash + 1, strlen(dash + 1), 1, 65535, &hi)))
-		return failf(err, "invalid port '%s' (expected 1-65535 or a range such as 9000-9999)",
+	if (!numparse_uint(arg, lo_len, 1, 65535, &lo) ||
+	    (dash && !numparse_uint(dash + 1, strlen(dash + 1), 1, 65535, &hi)))
+		return fail(err, "invalid port '%s' (expected 1-65535 or a range such as 9000-9999)",
 			     arg);
 	if (!dash)
 		hi = lo;
 	if (lo > hi)
-		return failf(err, "invalid port range '%s' (start above end)", arg);
+		return fail(err, "invalid port range '%s' (start above end)", arg);
 	out->lo = (uint16_t)lo;
 	out->hi = (uint16_t)hi;
 	return 0;
@@ -184,7 +285,7 @@ int opts_parse_states(const char *arg, uint32_t *mask, struct tcpstat_error *err
 		uint32_t word_mask;
 
 		if (!state_word_mask(p, len, &word_mask))
-			return failf(err, "invalid state '%.*s' (see --help for the names)",
+			return fail(err, "invalid state '%.*s' (see --help for the names)",
 				     (int)len, p);
 		*mask |= word_mask;
 		if (!comma)
@@ -231,58 +332,42 @@ int opts_parse_prefix(const char *arg, struct tcpstat_prefix *out, struct tcpsta
 		goto bad_address;
 	}
 	bits = max_bits;
-	if (slash && !parse_uint(slash + 1, strlen(slash + 1), 0, max_bits, &bits))
-		return failf(err, "invalid prefix length '%s' in '%s' (expected 0-%u)",
+	if (slash && !numparse_uint(slash + 1, strlen(slash + 1), 0, max_bits, &bits))
+		return fail(err, "invalid prefix length '%s' in '%s' (expected 0-%u)",
 			     slash + 1, arg, max_bits);
 	out->len = (uint8_t)bits;
 	clear_past_prefix(out->addr, max_bits / 8, out->len);
 	return 0;
 
 bad_address:
-	return failf(err, "invalid address '%s' (expected an IPv4 or IPv6 address, "
+	return fail(err, "invalid address '%s' (expected an IPv4 or IPv6 address, "
 		     "optionally /PREFIX)", arg);
 }
 
-int opts_parse_columns(const char *arg, struct print_opts *o, struct tcpstat_error *err)
+static int parse_columns(const char *arg, struct out_config *c, struct tcpstat_error *err)
 {
 	const char *p = arg;
 
-	o->n_columns = 0;
+	c->n_columns = 0;
 	for (;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		int col = print_column_by_name(p, len);
+		int rc = out_add_column(c, p, len);
 
-		if (col < 0)
-			return failf(err, "invalid column '%.*s' (see -O help for the names)",
-				     (int)len, p);
-		if (o->n_columns == PRINT_MAX_COLUMNS)
-			return failf(err, "too many columns (at most %d)", PRINT_MAX_COLUMNS);
-		o->columns[o->n_columns++] = (uint8_t)col;
+		if (rc == -1)
+			return fail(err, "invalid column '%.*s' (see -O help for the names)",
+				    (int)len, p);
+		if (rc == -2)
+			return fail(err, "too many columns (at most %d)", OUT_MAX_COLUMNS);
 		if (!comma)
 			return 0;
 		p = comma + 1;
 	}
 }
 
-/* "2", "0.5", "1.25": seconds with up to three decimals, as milliseconds. */
 static bool parse_seconds(const char *arg, uint32_t min_ms, uint32_t *ms)
 {
-	const char *dot = strchr(arg, '.');
-	size_t int_len = dot ? (size_t)(dot - arg) : strlen(arg);
-	unsigned long whole = 0, frac = 0;
-	size_t frac_len = dot ? strlen(dot + 1) : 0;
-
-	if (int_len == 0 && frac_len == 0)
-		return false;
-	if (int_len > 0 && !parse_uint(arg, int_len, 0, SECONDS_MAX_MS / 1000, &whole))
-		return false;
-	if (dot && (frac_len == 0 || frac_len > 3 || !parse_uint(dot + 1, frac_len, 0, 999, &frac)))
-		return false;
-	for (size_t i = frac_len; i < 3; i++)
-		frac *= 10;
-	*ms = (uint32_t)(whole * 1000 + frac);
-	return *ms >= min_ms && *ms <= SECONDS_MAX_MS;
+	return numparse_seconds(arg, min_ms, SECONDS_MAX_MS, ms);
 }
 
 static bool looks_like_seconds(const char *arg)
@@ -290,62 +375,38 @@ static bool looks_like_seconds(const char *arg)
 	return arg[0] != '\0' && strspn(arg, "0123456789.") == strlen(arg);
 }
 
-static int set_mode(struct tcpstat_opts *o, enum opts_mode mode, struct tcpstat_error *err)
-{
-	if (o->mode != OPTS_MODE_LIST && o->mode != mode)
-		return failf(err, "--watch, --events and --wait-clear cannot be combined");
-	o->mode = mode;
-	return 0;
-}
-
-static int apply_watch(const char *arg, struct tcpstat_opts *o, struct tcpstat_error *err)
-{
-	if (arg && !parse_seconds(arg, WATCH_MIN_MS, &o->watch_ms))
-		return failf(err, "invalid watch interval '%s' (expected seconds, at least 0.1)",
-			     arg);
-	return set_mode(o, OPTS_MODE_WATCH, err);
-}
-
-static int apply_wait_clear(const char *arg, struct tcpstat_opts *o,
-			    struct tcpstat_error *err)
-{
-	if (arg && !parse_seconds(arg, 1, &o->timeout_ms))
-		return failf(err, "invalid timeout '%s' (expected seconds, more than 0)", arg);
-	return set_mode(o, OPTS_MODE_WAIT_CLEAR, err);
-}
-
-static int add_pid(const char *arg, struct tcpstat_opts *o, struct tcpstat_error *err)
+static int add_pid(const char *arg, struct filter_lists *l, struct tcpstat_error *err)
 {
 	unsigned long pid;
 
-	if (o->n_pids == TCPSTAT_MAX_FILTERS)
-		return failf(err, "too many --pid values (at most %d)", TCPSTAT_MAX_FILTERS);
-	if (!parse_uint(arg, strlen(arg), 1, PID_MAX, &pid))
-		return failf(err, "invalid pid '%s' (expected 1-%d)", arg, PID_MAX);
-	o->pids[o->n_pids++] = (uint32_t)pid;
+	if (l->n_pid == TCPSTAT_MAX_FILTERS)
+		return fail(err, "too many --pid values (at most %d)", TCPSTAT_MAX_FILTERS);
+	if (!numparse_uint(arg, strlen(arg), 1, PID_MAX, &pid))
+		return fail(err, "invalid pid '%s' (expected 1-%d)", arg, PID_MAX);
+	l->pid[l->n_pid++] = (uint32_t)pid;
 	return 0;
 }
 
-static int add_program(const char *arg, struct tcpstat_opts *o, struct tcpstat_error *err)
+static int add_program(const char *arg, struct filter_lists *l, struct tcpstat_error *err)
 {
-	if (o->n_programs == TCPSTAT_MAX_FILTERS)
-		return failf(err, "too many --program values (at most %d)", TCPSTAT_MAX_FILTERS);
+	if (l->n_program == TCPSTAT_MAX_FILTERS)
+		return fail(err, "too many --program values (at most %d)", TCPSTAT_MAX_FILTERS);
 	if (arg[0] == '\0')
-		return failf(err, "invalid program name '' (expected a process name)");
-	o->programs[o->n_programs++] = arg;
+		return fail(err, "invalid program name '' (expected a process name)");
+	l->program[l->n_program++] = arg;
 	return 0;
 }
 
-static int parse_backend(const char *arg, enum opts_backend *out, struct tcpstat_error *err)
+static int parse_backend(const char *arg, enum dump_backend *out, struct tcpstat_error *err)
 {
 	if (strcmp(arg, "auto") == 0)
-		*out = OPTS_BACKEND_AUTO;
+		*out = DUMP_AUTO;
 	else if (strcmp(arg, "netlink") == 0)
-		*out = OPTS_BACKEND_NETLINK;
+		*out = DUMP_NETLINK;
 	else if (strcmp(arg, "proc") == 0 || strcmp(arg, "procfs") == 0)
-		*out = OPTS_BACKEND_PROC;
+		*out = DUMP_PROC;
 	else
-		return failf(err, "invalid backend '%s' (expected auto, netlink or proc)", arg);
+		return fail(err, "invalid backend '%s' (expected auto, netlink or proc)", arg);
 	return 0;
 }
 
@@ -353,9 +414,9 @@ static int add_ports(const char *arg, const char *option, struct tcpstat_port_ra
 		     unsigned *n, struct tcpstat_error *err)
 {
 	if (*n == TCPSTAT_MAX_FILTERS)
-		return failf(err, "too many %s values (at most %d)", option, TCPSTAT_MAX_FILTERS);
+		return fail(err, "too many %s values (at most %d)", option, TCPSTAT_MAX_FILTERS);
 	if (opts_parse_ports(arg, &list[*n], err) < 0)
-		return -1;
+		return -EINVAL;
 	(*n)++;
 	return 0;
 }
@@ -364,19 +425,19 @@ static int add_prefix(const char *arg, const char *option, struct tcpstat_prefix
 		      unsigned *n, struct tcpstat_error *err)
 {
 	if (*n == TCPSTAT_MAX_FILTERS)
-		return failf(err, "too many %s values (at most %d)", option, TCPSTAT_MAX_FILTERS);
+		return fail(err, "too many %s values (at most %d)", option, TCPSTAT_MAX_FILTERS);
 	if (opts_parse_prefix(arg, &list[*n], err) < 0)
-		return -1;
+		return -EINVAL;
 	(*n)++;
 	return 0;
 }
 
-/* Whether name (len bytes, maybe abbreviated) is a long option without a value, val. */
-static bool takes_no_value(const char *name, size_t len, int val)
+/* Whether name (len bytes, maybe abbreviated) is a long option without a value, id. */
+static bool takes_no_value(const char *name, size_t len, int id)
 {
-	for (const struct option *opt = long_options; opt->name; opt++)
-		if (opt->val == val && opt->has_arg == no_argument &&
-		    strncmp(opt->name, name, len) == 0)
+	for (size_t i = 0; i < N_SPECS; i++)
+		if (specs[i].id == id && specs[i].has_arg == no_argument &&
+		    strncmp(specs[i].name, name, len) == 0)
 			return true;
 	return false;
 }
@@ -390,154 +451,199 @@ static int bad_option(int argc, char **argv, int c, struct tcpstat_error *err)
 
 	if (c == ':') {
 		if (!is_long && optopt > 0 && optopt < 256)
-			return failf(err, "option '-%c' needs a value", optopt);
-		return failf(err, "option '%.*s' needs a value", (int)name_len, written);
+			return fail(err, "option '-%c' needs a value", optopt);
+		return fail(err, "option '%.*s' needs a value", (int)name_len, written);
 	}
 	if (is_long && written[name_len] == '=' && takes_no_value(written + 2, name_len - 2, optopt))
-		return failf(err, "option '%.*s' takes no value", (int)name_len, written);
+		return fail(err, "option '%.*s' takes no value", (int)name_len, written);
 	/*
 	 * glibc leaves optind on the previous word until it has read a whole
 	 * cluster such as "-zl", so a set optopt names the short option.
 	 */
 	if (optopt > 0 && optopt < 256)
-		return failf(err, "unknown option '-%c'", optopt);
-	return failf(err, "unknown option '%.*s'", (int)name_len, written);
+		return fail(err, "unknown option '-%c'", optopt);
+	return fail(err, "unknown option '%.*s'", (int)name_len, written);
 }
 
-static int apply_option(int c, const char *arg, struct tcpstat_opts *o, bool *states_given,
-			bool *family_given, struct tcpstat_error *err)
+/* What the options said before it becomes the struct the modes read. */
+struct parsing {
+	uint64_t seen;            /* (1 << spec index) for each option given */
+	bool states_given, family_given;
+	bool extend, timers, processes, header, count, json, summary, quiet;
+	bool columns_given;
+};
+
+static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct parsing *p,
+			struct tcpstat_error *err)
 {
-	struct tcpstat_query *q = &o->query;
+	struct filter_lists *l = &o->lists;
 
 	switch (c) {
-	case 'p':
-		return add_ports(arg, "--port", q->port, &q->n_port, err);
+	case OPT_PORT:
+		return add_ports(arg, "--port", l->port, &l->n_port, err);
 	case OPT_SPORT:
-		return add_ports(arg, "--sport", q->sport, &q->n_sport, err);
+		return add_ports(arg, "--sport", l->sport, &l->n_sport, err);
 	case OPT_DPORT:
-		return add_ports(arg, "--dport", q->dport, &q->n_dport, err);
+		return add_ports(arg, "--dport", l->dport, &l->n_dport, err);
 	case OPT_SRC:
-		return add_prefix(arg, "--src", q->src, &q->n_src, err);
+		return add_prefix(arg, "--src", l->src, &l->n_src, err);
 	case OPT_DST:
-		return add_prefix(arg, "--dst", q->dst, &q->n_dst, err);
-	case 's':
-		*states_given = true;
-		return opts_parse_states(arg, &q->states, err);
-	case 'l':
-		*states_given = true;
-		q->states |= 1u << TCPSTAT_LISTEN;
+		return add_prefix(arg, "--dst", l->dst, &l->n_dst, err);
+	case OPT_STATE:
+		if (!p->states_given)
+			l->states = 0;
+		p->states_given = true;
+		return opts_parse_states(arg, &l->states, err);
+	case OPT_LISTENING:
+		if (!p->states_given)
+			l->states = 0;
+		p->states_given = true;
+		l->states |= 1u << TCPSTAT_LISTEN;
 		return 0;
-	case '4':
-	case '6':
-		if (!*family_given)
-			q->ipv4 = q->ipv6 = false;
-		*family_given = true;
-		if (c == '4')
-			q->ipv4 = true;
+	case OPT_IPV4:
+	case OPT_IPV6:
+		if (!p->family_given)
+			l->ipv4 = l->ipv6 = false;
+		p->family_given = true;
+		if (c == OPT_IPV4)
+			l->ipv4 = true;
 		else
-			q->ipv6 = true;
+			l->ipv6 = true;
 		return 0;
-	case 'o':
-		o->print.timers = true;
+	case OPT_TIMERS:
+		p->timers = true;
 		return 0;
-	case 'e':
-		o->print.extend = true;
+	case OPT_EXTEND:
+		p->extend = true;
 		return 0;
-	case 'H':
-		o->header = false;
+	case OPT_NO_HEADER:
+		p->header = false;
 		return 0;
-	case 'c':
-		o->count = true;
+	case OPT_COUNT:
+		p->count = true;
 		return 0;
-	case 'j':
-		o->json = true;
+	case OPT_JSON:
+		p->json = true;
 		return 0;
-	case 'O':
+	case OPT_COLUMNS:
 		if (strcmp(arg, "help") == 0) {
 			o->action = OPTS_COLUMNS_HELP;
+			p->seen &= ~(1ull << spec_index(OPT_COLUMNS));
 			return 0;
 		}
-		return opts_parse_columns(arg, &o->print, err);
-	case 'S':
-		o->summary = true;
+		p->columns_given = true;
+		return parse_columns(arg, &o->out, err);
+	case OPT_SUMMARY:
+		p->summary = true;
 		return 0;
-	case 'P':
-		o->print.processes = true;
+	case OPT_PROCESSES:
+		p->processes = true;
 		return 0;
 	case OPT_PID:
-		return add_pid(arg, o, err);
+		return add_pid(arg, l, err);
 	case OPT_PROGRAM:
-		return add_program(arg, o, err);
-	case 'w':
-		return apply_watch(arg, o, err);
-	case 'E':
-		return set_mode(o, OPTS_MODE_EVENTS, err);
+		return add_program(arg, l, err);
+	case OPT_WATCH:
+		if (arg && !parse_seconds(arg, WATCH_MIN_MS, &o->watch_ms))
+			return fail(err, "invalid watch interval '%s' (expected seconds, at least 0.1)",
+				    arg);
+		o->mode = OPTS_MODE_WATCH;
+		return 0;
+	case OPT_EVENTS:
+		o->mode = OPTS_MODE_EVENTS;
+		return 0;
 	case OPT_WAIT_CLEAR:
-		return apply_wait_clear(arg, o, err);
+		if (arg && !parse_seconds(arg, 1, &o->timeout_ms))
+			return fail(err, "invalid timeout '%s' (expected seconds, more than 0)", arg);
+		o->mode = OPTS_MODE_WAIT_CLEAR;
+		return 0;
 	case OPT_INTERVAL:
 		if (!parse_seconds(arg, INTERVAL_MIN_MS, &o->interval_ms))
-			return failf(err, "invalid interval '%s' (expected seconds, at least 0.01)",
-				     arg);
+			return fail(err, "invalid interval '%s' (expected seconds, at least 0.01)",
+				    arg);
 		return 0;
-	case 'q':
-		o->quiet = true;
+	case OPT_QUIET:
+		p->quiet = true;
 		return 0;
-	case 'B':
-		return parse_backend(arg, &o->backend, err);
-	case 'v':
+	case OPT_BACKEND:
+		return parse_backend(arg, &o->dump.backend, err);
+	case OPT_VERBOSE:
 		o->verbose = true;
 		return 0;
-	case 'h':
+	case OPT_HELP:
 		o->action = OPTS_HELP;
 		return 0;
-	case 'V':
+	case OPT_VERSION:
 		o->action = OPTS_VERSION;
 		return 0;
 	default:
-		return failf(err, "unhandled option %d", c);
+		return fail(err, "unhandled option %d", c);
 	}
 }
 
-/* -E prints events, --wait-clear nothing: row-shaping options do not apply. */
-static int check_mode_options(const struct tcpstat_opts *o, struct tcpstat_error *err)
+static bool given(const struct parsing *p, int id)
 {
-	const char *mode = o->mode == OPTS_MODE_EVENTS ? "--events"
-			   : o->mode == OPTS_MODE_WAIT_CLEAR ? "--wait-clear" : NULL;
-	const char *clash = NULL;
+	int i = spec_index(id);
 
-	if (!mode)
-		return 0;
-	if (o->count)
-		clash = "--count";
-	else if (o->summary)
-		clash = "--summary";
-	else if (o->print.n_columns > 0)
-		clash = "--columns";
-	else if (o->owners || o->print.processes)
-		clash = "--processes, --pid and --program";
-	else if (o->quiet)
-		clash = "--quiet";
-	else if (o->mode == OPTS_MODE_WAIT_CLEAR && o->json)
-		clash = "--json";
-	if (clash)
-		return failf(err, "%s cannot go with %s", mode, clash);
+	return i >= 0 && (p->seen & (1ull << i));
+}
+
+static int check_clashes(const struct parsing *p, struct tcpstat_error *err)
+{
+	for (size_t i = 0; i < sizeof(clashes) / sizeof(clashes[0]); i++) {
+		const struct clash *c = &clashes[i];
+
+		if (!given(p, c->a))
+			continue;
+		for (size_t j = 0; j < 4 && c->b[j]; j++)
+			if (given(p, c->b[j]))
+				return fail(err, "%s", c->msg);
+	}
+	return 0;
+}
+
+/* The struct the modes read, from what the options said. */
+static int settle(struct tcpstat_opts *o, const struct parsing *p, struct tcpstat_error *err)
+{
+	struct out_config *out = &o->out;
+	bool show_owners;
+
+	out->kind = p->json ? OUT_JSON : OUT_TABLE;
+	out->header = p->header;
+	out->plain = p->columns_given && !p->header;
+	if (!p->columns_given)
+		out_default_columns(out, p->extend, p->processes, p->timers);
+	/* -O replaces the default columns: there, only a "process" column shows owners. */
+	show_owners = !p->columns_given && p->processes;
+	for (unsigned i = 0; p->columns_given && i < out->n_columns; i++)
+		show_owners |= out->columns[i] == OUT_F_PROCESS;
+	out->owners = show_owners;
+	o->report = p->quiet ? OPTS_REPORT_NONE : p->summary ? OPTS_REPORT_SUMMARY
+		  : p->count ? OPTS_REPORT_COUNT : OPTS_REPORT_ROWS;
+	o->dump.owners = show_owners;
+	o->dump.all_owners = show_owners;
+	o->dump.filter = &o->filter;
+	if (filter_from_lists(&o->filter, &o->lists) < 0)
+		return fail(err, "too many filters for one expression");
 	return 0;
 }
 
 int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_error *err)
 {
-	bool states_given = false, family_given = false;
-	int c;
+	struct option longs[N_SPECS + 1];
+	char shorts[3 * N_SPECS + 2];
+	struct parsing p = { .header = true };
+	int c, rc;
 
 	memset(o, 0, sizeof(*o));
 	o->action = OPTS_LIST;
-	o->header = true;
-	o->query.ipv4 = o->query.ipv6 = true;
+	filter_lists_init(&o->lists);
 	o->watch_ms = 1000;
 	o->interval_ms = 100;
+	build_getopt(longs, shorts);
 	opterr = 0;
 	optind = 0;     /* 0, not 1: also resets glibc's state between calls (tests) */
-	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return bad_option(argc, argv, c, err);
 		/*
@@ -545,102 +651,69 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 		 * of watch -n expect (and "--wait-clear 5" "--wait-clear=5");
 		 * getopt only hands over "-w2" and "--watch=2".
 		 */
-		if ((c == 'w' || c == OPT_WAIT_CLEAR) && !optarg && optind < argc &&
+		if ((c == OPT_WATCH || c == OPT_WAIT_CLEAR) && !optarg && optind < argc &&
 		    looks_like_seconds(argv[optind]))
 			optarg = argv[optind++];
-		if (apply_option(c, optarg, o, &states_given, &family_given, err) < 0)
-			return -1;
+		p.seen |= 1ull << spec_index(c);
+		rc = apply_option(c, optarg, o, &p, err);
+		if (rc < 0)
+			return rc;
+		/* The mode clashes are judged as the options come, as before. */
+		if ((c == OPT_WATCH || c == OPT_EVENTS || c == OPT_WAIT_CLEAR) &&
+		    (rc = check_clashes(&p, err)) < 0 && strstr(err->msg, "be combined"))
+			return rc;
 	}
 	if (optind < argc)
-		return failf(err, "unexpected argument '%s'", argv[optind]);
-	if (o->summary && o->print.n_columns > 0)
-		return failf(err, "--summary prints no columns: it cannot go with --columns");
-	if (o->summary && o->count)
-		return failf(err, "--summary and --count cannot be combined");
-	if (o->json && o->print.n_columns > 0)
-		return failf(err, "--json prints every key: it cannot go with --columns");
-	if (!states_given)
-		o->query.states = TCPSTAT_STATES_ALL;
-	o->print.plain = o->print.n_columns > 0 && !o->header;
-	/* -O replaces the default columns: there, only a "process" column shows owners. */
-	o->show_owners = o->print.n_columns == 0 && o->print.processes;
-	for (unsigned i = 0; i < o->print.n_columns; i++)
-		o->show_owners |= o->print.columns[i] == PRINT_COL_PROCESS;
-	o->owners = o->show_owners || o->n_pids > 0 || o->n_programs > 0;
-	return check_mode_options(o, err);
-	return 0;
+		return fail(err, "unexpected argument '%s'", argv[optind]);
+	rc = check_clashes(&p, err);
+	if (rc < 0)
+		return rc;
+	return settle(o, &p, err);
 }
+
+/* The left column of --help: "  -p, --port PORT[-PORT]" or "      --sport ...". */
+static int usage_left(char *buf, size_t size, const struct opt_spec *s)
+{
+	const char *open = s->has_arg == optional_argument ? "[="
+			   : s->has_arg == required_argument ? " " : "";
+	const char *close = s->has_arg == optional_argument ? "]" : "";
+	char arg[32];
+	int n;
+
+	snprintf(arg, sizeof(arg), "%s%s%s", open, s->arg ? s->arg : "", close);
+	if (s->id < 256)
+		n = snprintf(buf, size, "  -%c, --%s%s", s->id, s->name, arg);
+	else
+		n = snprintf(buf, size, "      --%s%s", s->name, arg);
+	return n;
+}
+
+#define USAGE_HELP_COLUMN 27
 
 void opts_usage(FILE *f)
 {
-	fputs(
-"Usage: tcpstat [OPTION]...\n"
-"List the TCP sockets of this network namespace, IPv4 and IPv6, in netstat's\n"
-"columns. Exit status: 0 if a socket matched, 1 if none did, 2 on error.\n"
-"\n"
-"Selection (repeat an option to allow more values; different options combine):\n"
-"  -p, --port PORT[-PORT]   local or foreign port in this port or range\n"
-"      --sport PORT[-PORT]  local port only\n"
-"      --dport PORT[-PORT]  foreign port only\n"
-"  -s, --state LIST         comma list of states: ESTABLISHED SYN_SENT SYN_RECV\n"
-"                           FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE CLOSE_WAIT\n"
-"                           LAST_ACK LISTEN CLOSING (any case; ss spellings\n"
-"                           such as time-wait work too) or groups: all,\n"
-"                           connected (all but LISTEN, CLOSE), synchronized\n"
-"                           (connected but SYN_SENT), bucket (SYN_RECV,\n"
-"                           TIME_WAIT), big (all but bucket)\n"
-"  -l, --listening          same as -s LISTEN\n"
-"  -4, --ipv4               IPv4 sockets only\n"
-"  -6, --ipv6               IPv6 sockets only (IPv4-mapped peers included)\n"
-"      --src ADDR[/PREFIX]  local address in this address or network\n"
-"      --dst ADDR[/PREFIX]  foreign address in this address or network\n"
-"      --pid PID            held by this process\n"
-"      --program NAME       held by a process of this name (comm)\n"
-"\n"
-"Output:\n"
-"  -P, --processes          add the PID/Program name column (- for none or\n"
-"                           not visible); it, --pid and --program keep the\n"
-"                           matching sockets in memory to look owners up\n"
-"  -o, --timers             add netstat's Timer column: kind (remaining\n"
-"                           seconds/retransmits/probes)\n"
-"  -e, --extend             add the User (uid) and Inode columns\n"
-"  -H, --no-header          no header line\n"
-"  -O, --columns LIST       these columns, in this order (-O help lists them);\n"
-"                           with -H, fields separated by one space\n"
-"  -j, --json               one JSON object per socket, one per line (keys:\n"
-"                           proto state local_addr local_port peer_addr\n"
-"                           peer_port recv_q send_q timer timer_ms retrans\n"
-"                           probes uid inode; with -P pids programs)\n"
-"  -S, --summary            one line per state with its count, and the total\n"
-"                           (with -j: one JSON object)\n"
-"  -c, --count              print only the number of matching sockets\n"
-"                           (with -j: {\"count\":N})\n"
-"  -q, --quiet              print nothing; the exit status tells\n"
-"\n"
-"Watching:\n"
-"  -w, --watch[=SECS]       list again every SECS (default 1, at least 0.1);\n"
-"                           on a terminal, redrawn in place with per-state\n"
-"                           counts; else timestamped blocks; Ctrl-C ends it\n"
-"  -E, --events             print state changes of the matching sockets as\n"
-"                           they happen: new, A -> B, gone. Polls (see\n"
-"                           --interval); as root it also hears of sockets\n"
-"                           destroyed between two polls, else those are missed\n"
-"      --interval SECS      -E and --wait-clear poll period (default 0.1, at\n"
-"                           least 0.01)\n"
-"      --wait-clear[=SECS]  wait until no socket matches, then exit 0; exit\n"
-"                           1 if some still do after SECS (default: no limit)\n"
-"                           or on Ctrl-C\n"
-"\n"
-"Backend:\n"
-"  -B, --backend NAME       auto (default: netlink, else /proc), netlink, proc\n"
-"  -v, --verbose            say on stderr which backend answered and why\n"
-"\n"
-"  -h, --help               this help\n"
-"  -V, --version            the version\n"
-"\n"
-"Examples:\n"
-"  tcpstat -p 9999                  what is on port 9999?\n"
-"  tcpstat -o -s time-wait          TIME_WAIT sockets, with time left\n"
-"  tcpstat -q -l --sport 9999 || echo free    is anything listening on 9999?\n",
-	f);
+	fputs("Usage: tcpstat [OPTION]...\n"
+	      "List the TCP sockets of this network namespace, IPv4 and IPv6, in netstat's\n"
+	      "columns. Exit status: 0 if a socket matched, 1 if none did, 2 on error.\n", f);
+	for (size_t i = 0; i < N_SPECS; i++) {
+		const struct opt_spec *s = &specs[i];
+		char left[64];
+		int n = usage_left(left, sizeof(left), s);
+
+		if (s->section)
+			fprintf(f, "\n%s%s", s->section, s->section[0] ? "\n" : "");
+		fprintf(f, "%s%*s", left, n < USAGE_HELP_COLUMN ? USAGE_HELP_COLUMN - n : 1, "");
+		for (const char *h = s->help; *h; h++) {
+			fputc(*h, f);
+			if (*h == '\n')
+				fprintf(f, "%*s", USAGE_HELP_COLUMN, "");
+		}
+		fputc('\n', f);
+	}
+	fputs("\n"
+	      "Examples:\n"
+	      "  tcpstat -p 9999                  what is on port 9999?\n"
+	      "  tcpstat -o -s time-wait          TIME_WAIT sockets, with time left\n"
+	      "  tcpstat -q -l --sport 9999 || echo free    is anything listening on 9999?\n",
+	      f);
 }

@@ -1,8 +1,8 @@
 /*
- * tcpstat.h - the record and query types shared by the backends and the CLI.
+ * tcpstat.h - the record type shared by the backends, the filter and the output.
  *
  * One record type, struct tcpstat_sock, flows from a backend (netlink/ or
- * procfs/) through one filter (cmd/filter.c) to one printer (cmd/print.c).
+ * procfs/) through one filter (filter/) to one output format (out/).
  * It holds no pointers, so it can be copied with = and compared in tests.
  */
 #ifndef TCPSTAT_H
@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "error.h"
 
 /* TCP states as the kernel numbers them (include/net/tcp_states.h). */
 enum tcpstat_state {
@@ -40,8 +42,20 @@ enum tcpstat_timer {
 	TCPSTAT_TIMER_DELACK = 5,    /* inet_diag only, kernels from 2026 */
 };
 
+/* Which optional parts of a record were filled (struct tcpstat_sock.present). */
+enum tcpstat_present {
+	TCPSTAT_HAS_KERNEL_ID = 1u << 0,   /* cookie and ifindex (netlink only) */
+	/* The next wave adds its bits here (tcp_info, socket memory ...). */
+};
+
+/*
+ * One socket. Fields are ordered by size so the struct has no padding and
+ * every byte is set, which lets tests compare records with memcmp.
+ */
 struct tcpstat_sock {
 	uint64_t inode;          /* 0 for TIME_WAIT, request and orphan sockets */
+	uint64_t cookie;         /* the kernel's socket id (idiag_cookie), for SOCK_DESTROY */
+	uint64_t netns;          /* the network namespace's inode; 0: tcpstat's own */
 	uint8_t local_addr[16];  /* network byte order; IPv4 in the first 4 bytes */
 	uint8_t peer_addr[16];
 	uint32_t recv_q;         /* LISTEN: accept queue length */
@@ -50,12 +64,30 @@ struct tcpstat_sock {
 	uint32_t timer_ms;       /* time left on the timer, milliseconds */
 	uint32_t retrans;        /* netstat -o's second timer field */
 	uint32_t probes;         /* netstat -o's third timer field */
+	uint32_t ifindex;        /* interface bound to (idiag_if); 0: none */
+	uint32_t present;        /* enum tcpstat_present bits */
 	uint16_t local_port;     /* host byte order; 0 means unbound ("*") */
 	uint16_t peer_port;
 	uint8_t family;          /* AF_INET or AF_INET6 */
 	uint8_t state;           /* enum tcpstat_state; other values print "?" */
 	uint8_t timer;           /* enum tcpstat_timer */
 	uint8_t reserved;        /* keeps the struct free of padding */
+};
+
+/* comm as the kernel keeps it: 15 bytes and a NUL (TASK_COMM_LEN). */
+#define TCPSTAT_COMM_MAX 16
+
+/* A process holding a socket (-P), as the owner lookup finds it. */
+struct tcpstat_owner {
+	uint64_t inode;
+	uint32_t pid;
+	char comm[TCPSTAT_COMM_MAX];
+};
+
+/* The processes holding one socket, sorted by pid; n 0: none, or not visible. */
+struct tcpstat_owners {
+	const struct tcpstat_owner *list;
+	size_t n;
 };
 
 /* Filter limits: each list is repeatable on the command line up to this. */
@@ -72,39 +104,21 @@ struct tcpstat_prefix {
 };
 
 /*
- * What to list. Within one list any entry may match; the lists combine with
- * AND. The backends may use it to filter early (netlink asks the kernel to);
- * cmd/filter.c applies all of it to every record either way.
- */
-struct tcpstat_query {
-	uint32_t states;         /* (1 << state) bits; TCPSTAT_STATES_ALL: any */
-	bool ipv4, ipv6;         /* families to list */
-	unsigned n_port, n_sport, n_dport, n_src, n_dst;
-	struct tcpstat_port_range port[TCPSTAT_MAX_FILTERS];  /* either side */
-	struct tcpstat_port_range sport[TCPSTAT_MAX_FILTERS];
-	struct tcpstat_port_range dport[TCPSTAT_MAX_FILTERS];
-	struct tcpstat_prefix src[TCPSTAT_MAX_FILTERS];
-	struct tcpstat_prefix dst[TCPSTAT_MAX_FILTERS];
-};
-
-/* An error as a value: errnum (an errno value, or 0) and what failed. */
-struct tcpstat_error {
-	int errnum;
-	char msg[192];
-};
-
-/*
  * Called once per socket. The record is borrowed for the call only. A
  * non-zero return stops the dump, and the dump function returns it unchanged.
  */
 typedef int tcpstat_emit_fn(const struct tcpstat_sock *sock, void *arg);
 
+struct filter;   /* filter/filter.h */
+
 /*
- * Every backend's dump: list the sockets of q's families, calling emit for
- * each. Returns 0 when done, emit's non-zero value when it stopped the dump,
- * or a negative errno with err filled in.
+ * Every backend's dump: list the sockets the filter may match (a backend
+ * may filter early, as the kernel does for netlink, but need not: dump/
+ * runs the whole filter on every record), calling emit for each. Returns 0
+ * when done, emit's non-zero value when it stopped the dump, or a negative
+ * errno with err filled in.
  */
-typedef int tcpstat_dump_fn(const struct tcpstat_query *q, tcpstat_emit_fn *emit,
-			    void *arg, struct tcpstat_error *err);
+typedef int tcpstat_dump_fn(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
+			    struct tcpstat_error *err);
 
 #endif

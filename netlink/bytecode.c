@@ -1,89 +1,145 @@
 /*
- * bytecode.c - compile a query's port and address filters to inet_diag
- * bytecode, so that sockets that do not match never leave the kernel.
+ * bytecode.c - compile what the kernel can run of a filter tree to
+ * inet_diag bytecode, so that sockets that do not match never leave the
+ * kernel.
  *
  * Each op is a conditional jump: on match the kernel advances `yes` bytes,
  * otherwise `no` bytes; a socket passes when execution ends exactly at the
  * end of the program and fails when it jumps 4 bytes past it.
  * inet_diag_bc_audit() also wants every `no` to land on an op that the
- * chain of `yes` jumps from the start reaches, which is why each
- * alternative below ends in a JMP rather than jumping over its neighbours.
+ * chain of `yes` jumps from the start reaches. So every `yes` here is the
+ * op's own length (a match falls through), and the layout does the logic:
  *
- * The program is an AND of groups (one per filter list), each an OR of
- * atoms (one port range on one side, or one address prefix on one side):
+ *   AND(a, b):  a b                 (either failing jumps to the AND's "false")
+ *   OR(a, b):   a JMP->end b end    (a failing jumps to b; a matching skips b)
+ *   NOT(a):     a JMP->false t:     (a failing jumps to t, past the JMP)
  *
- *   atom1 JMP atom2 JMP ... atomN | next group ...
+ * ORs and ANDs nested in their own kind are flattened, so a list of n
+ * entries is n atoms and n-1 JMPs to its end.
  *
- * A failing op of atom i jumps to atom i+1 (past its JMP); a match falls
- * through to the JMP, which goes to the next group. A failing op of the
- * last atom rejects.
+ * Leaves the kernel cannot judge (states, families: the request carries
+ * those; owners) are replaced by what can only widen the result: true, or
+ * false under a NOT. tcpstat runs the whole tree on every record anyway.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
 
+#include "filter.h"
 #include "netlink.h"
 
-/* At most two failing ops per atom, two atoms per --port entry. */
-#define MAX_FAIL_OPS 2
-#define MAX_GROUP_ATOMS (2 * TCPSTAT_MAX_FILTERS)
-#define MAX_GROUPS 5
+/* Jump targets: the program's end (pass), past it (reject), or a label. */
+#define LABEL_REJECT 0
+#define MAX_LABELS 1024
+#define MAX_FIXUPS 2048
 
 struct bc {
 	uint8_t *buf;
 	size_t cap, len;
 	bool full;
-	/* Ops of last atoms: their `no` rejects, known once the program ends. */
-	size_t reject_ops[MAX_GROUPS * MAX_FAIL_OPS];
-	unsigned n_reject;
+	const struct filter *f;
+	size_t label_at[MAX_LABELS];     /* where each label was placed */
+	unsigned n_labels;
+	struct { size_t op; unsigned label; } fixups[MAX_FIXUPS];
+	unsigned n_fixups;
 };
 
-/* The failing ops of the atom just emitted. */
-struct atom {
-	size_t fail[MAX_FAIL_OPS];
-	unsigned n_fail;
-};
+/* What a subtree is once leaves the kernel cannot judge are replaced. */
+enum shape { SHAPE_FALSE, SHAPE_TRUE, SHAPE_CODE };
 
-static size_t put_op(struct bc *b, uint8_t code, uint8_t yes, uint16_t no)
+static enum shape shape_of(const struct filter *f, uint16_t i, bool widen)
 {
-	size_t at = b->len;
-	struct inet_diag_bc_op op = { .code = code, .yes = yes, .no = no };
+	const struct filter_node *n = &f->nodes[i];
+	enum shape a, b;
 
-	if (b->full || b->cap - b->len < sizeof(op)) {
-		b->full = true;
-		return at;
+	switch ((enum filter_op)n->op) {
+	case FILTER_TRUE:
+		return SHAPE_TRUE;
+	case FILTER_FALSE:
+		return SHAPE_FALSE;
+	case FILTER_PORT:
+	case FILTER_PREFIX:
+		return SHAPE_CODE;
+	case FILTER_AND:
+		a = shape_of(f, n->a, widen);
+		b = shape_of(f, n->b, widen);
+		if (a == SHAPE_FALSE || b == SHAPE_FALSE)
+			return SHAPE_FALSE;
+		return a == SHAPE_TRUE && b == SHAPE_TRUE ? SHAPE_TRUE : SHAPE_CODE;
+	case FILTER_OR:
+		a = shape_of(f, n->a, widen);
+		b = shape_of(f, n->b, widen);
+		if (a == SHAPE_TRUE || b == SHAPE_TRUE)
+			return SHAPE_TRUE;
+		return a == SHAPE_FALSE && b == SHAPE_FALSE ? SHAPE_FALSE : SHAPE_CODE;
+	case FILTER_NOT:
+		a = shape_of(f, n->a, !widen);
+		return a == SHAPE_CODE ? SHAPE_CODE : a == SHAPE_TRUE ? SHAPE_FALSE : SHAPE_TRUE;
+	default:
+		return widen ? SHAPE_TRUE : SHAPE_FALSE;
 	}
-	memcpy(b->buf + b->len, &op, sizeof(op));
-	b->len += sizeof(op);
-	return at;
 }
 
-static void set_no(struct bc *b, size_t at, size_t target)
+static unsigned new_label(struct bc *b)
 {
-	struct inet_diag_bc_op op;
+	if (b->n_labels == MAX_LABELS) {
+		b->full = true;
+		return LABEL_REJECT;
+	}
+	return b->n_labels++;
+}
 
-	if (b->full)
+static void place(struct bc *b, unsigned label)
+{
+	b->label_at[label] = b->len;
+}
+
+static void put_bytes(struct bc *b, const void *p, size_t n)
+{
+	if (b->full || b->cap - b->len < n) {
+		b->full = true;
 		return;
-	memcpy(&op, b->buf + at, sizeof(op));
-	op.no = (uint16_t)(target - at);
-	memcpy(b->buf + at, &op, sizeof(op));
+	}
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
 }
 
-/* side_src: local port (S_*) rather than peer port (D_*). */
-static void put_port_range(struct bc *b, bool side_src,
-			   const struct tcpstat_port_range *r, struct atom *a)
+/* An op whose `no` goes to label (filled in at the end). */
+static void put_op(struct bc *b, uint8_t code, uint8_t yes, unsigned label)
 {
-	a->n_fail = 2;
-	a->fail[0] = put_op(b, side_src ? INET_DIAG_BC_S_GE : INET_DIAG_BC_D_GE, 8, 0);
-	put_op(b, INET_DIAG_BC_NOP, 0, r->lo);
-	a->fail[1] = put_op(b, side_src ? INET_DIAG_BC_S_LE : INET_DIAG_BC_D_LE, 8, 0);
-	put_op(b, INET_DIAG_BC_NOP, 0, r->hi);
+	struct inet_diag_bc_op op = { .code = code, .yes = yes };
+
+	if (b->n_fixups == MAX_FIXUPS) {
+		b->full = true;
+		return;
+	}
+	b->fixups[b->n_fixups].op = b->len;
+	b->fixups[b->n_fixups++].label = label;
+	put_bytes(b, &op, sizeof(op));
 }
 
-static void put_prefix(struct bc *b, bool side_src, const struct tcpstat_prefix *p,
-		       struct atom *a)
+/* A NOP carrying a port in its `no`, the argument of the op before it. */
+static void put_port_arg(struct bc *b, uint16_t port)
 {
+	struct inet_diag_bc_op op = { .code = INET_DIAG_BC_NOP, .yes = 0, .no = port };
+
+	put_bytes(b, &op, sizeof(op));
+}
+
+static void put_ports(struct bc *b, const struct filter_node *n, unsigned fail)
+{
+	bool local = n->side == FILTER_LOCAL;
+
+	put_op(b, local ? INET_DIAG_BC_S_GE : INET_DIAG_BC_D_GE, 8, fail);
+	put_port_arg(b, n->u.ports.lo);
+	put_op(b, local ? INET_DIAG_BC_S_LE : INET_DIAG_BC_D_LE, 8, fail);
+	put_port_arg(b, n->u.ports.hi);
+}
+
+static void put_prefix(struct bc *b, const struct filter_node *n, unsigned fail)
+{
+	const struct tcpstat_prefix *p = &n->u.prefix;
 	size_t addr_len = p->family == AF_INET ? 4 : 16;
 	struct inet_diag_hostcond cond;
 	size_t size = sizeof(struct inet_diag_bc_op) + sizeof(cond) + addr_len;
@@ -93,91 +149,122 @@ static void put_prefix(struct bc *b, bool side_src, const struct tcpstat_prefix 
 	cond.family = p->family;
 	cond.prefix_len = p->len;
 	cond.port = -1;
+	put_op(b, n->side == FILTER_LOCAL ? INET_DIAG_BC_S_COND : INET_DIAG_BC_D_COND,
+	       (uint8_t)size, fail);
+	put_bytes(b, &cond, sizeof(cond));
+	put_bytes(b, p->addr, addr_len);
+}
 
-	a->n_fail = 1;
-	a->fail[0] = put_op(b, side_src ? INET_DIAG_BC_S_COND : INET_DIAG_BC_D_COND,
-			    (uint8_t)size, 0);
-	if (b->full || b->cap - b->len < sizeof(cond) + addr_len) {
+static void gen(struct bc *b, uint16_t i, unsigned fail, bool widen);
+
+/* The children of a run of same-kind nodes, in order, into out. */
+static unsigned flatten(const struct filter *f, uint16_t i, enum filter_op op, uint16_t *out,
+			unsigned n, unsigned max)
+{
+	const struct filter_node *node = &f->nodes[i];
+
+	if (node->op != op) {
+		if (n < max)
+			out[n] = i;
+		return n + 1;
+	}
+	n = flatten(f, node->a, op, out, n, max);
+	return flatten(f, node->b, op, out, n, max);
+}
+
+#define MAX_RUN 256
+
+static void gen_or(struct bc *b, uint16_t i, unsigned fail, bool widen)
+{
+	uint16_t kids[MAX_RUN];
+	unsigned n = flatten(b->f, i, FILTER_OR, kids, 0, MAX_RUN), last = 0;
+	unsigned end = new_label(b);
+
+	if (n > MAX_RUN) {
 		b->full = true;
 		return;
 	}
-	memcpy(b->buf + b->len, &cond, sizeof(cond));
-	memcpy(b->buf + b->len + sizeof(cond), p->addr, addr_len);
-	b->len += sizeof(cond) + addr_len;
-}
+	/* Children that are false here add nothing; none is true (else no code). */
+	for (unsigned k = 0; k < n; k++)
+		if (shape_of(b->f, kids[k], widen) == SHAPE_CODE)
+			last = k;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned next;
 
-/* The atoms of one group, described so that one loop can emit any group. */
-enum atom_kind { ATOM_PORT_EITHER, ATOM_PORT, ATOM_PREFIX };
-
-struct group {
-	enum atom_kind kind;
-	bool side_src;
-	unsigned n;
-	const struct tcpstat_port_range *ports;
-	const struct tcpstat_prefix *prefixes;
-};
-
-/* Atom i of group g; a port on either side is two atoms (local, peer). */
-static void put_atom(struct bc *b, const struct group *g, unsigned i, struct atom *a)
-{
-	switch (g->kind) {
-	case ATOM_PORT_EITHER:
-		put_port_range(b, i % 2 == 0, &g->ports[i / 2], a);
-		break;
-	case ATOM_PORT:
-		put_port_range(b, g->side_src, &g->ports[i], a);
-		break;
-	case ATOM_PREFIX:
-		put_prefix(b, g->side_src, &g->prefixes[i], a);
-		break;
-	}
-}
-
-static void put_group(struct bc *b, const struct group *g)
-{
-	unsigned n_atoms = g->kind == ATOM_PORT_EITHER ? 2 * g->n : g->n;
-	size_t jmps[MAX_GROUP_ATOMS];
-	unsigned n_jmps = 0;
-
-	for (unsigned i = 0; i < n_atoms; i++) {
-		struct atom a = { .n_fail = 0 };
-
-		put_atom(b, g, i, &a);
-		if (i + 1 == n_atoms) {
-			for (unsigned f = 0; f < a.n_fail; f++)
-				b->reject_ops[b->n_reject++] = a.fail[f];
+		if (shape_of(b->f, kids[k], widen) != SHAPE_CODE)
+			continue;
+		if (k == last) {
+			gen(b, kids[k], fail, widen);
 			break;
 		}
-		/* Failing here tries the next atom, just past this JMP. */
-		for (unsigned f = 0; f < a.n_fail; f++)
-			set_no(b, a.fail[f], b->len + sizeof(struct inet_diag_bc_op));
-		jmps[n_jmps++] = put_op(b, INET_DIAG_BC_JMP, 4, 0);
+		next = new_label(b);
+		gen(b, kids[k], next, widen);
+		put_op(b, INET_DIAG_BC_JMP, 4, end);
+		place(b, next);
 	}
-	for (unsigned j = 0; j < n_jmps; j++)
-		set_no(b, jmps[j], b->len);
+	place(b, end);
 }
 
-int nl_bytecode_build(uint8_t *buf, size_t len, const struct tcpstat_query *q)
+static void gen(struct bc *b, uint16_t i, unsigned fail, bool widen)
 {
-	const struct group groups[MAX_GROUPS] = {
-		{ .kind = ATOM_PORT_EITHER, .n = q->n_port, .ports = q->port },
-		{ .kind = ATOM_PORT, .side_src = true, .n = q->n_sport, .ports = q->sport },
-		{ .kind = ATOM_PORT, .side_src = false, .n = q->n_dport, .ports = q->dport },
-		{ .kind = ATOM_PREFIX, .side_src = true, .n = q->n_src, .prefixes = q->src },
-		{ .kind = ATOM_PREFIX, .side_src = false, .n = q->n_dst, .prefixes = q->dst },
-	};
-	/* Offsets are 16 bits: keep the whole program (and its reject) below that. */
-	struct bc b = { .buf = buf, .cap = len < 0xfff0 ? len : 0xfff0 };
+	const struct filter_node *n = &b->f->nodes[i];
+	enum shape s = shape_of(b->f, i, widen);
+	unsigned past;
 
-	for (unsigned g = 0; g < MAX_GROUPS; g++) {
-		if (groups[g].n > TCPSTAT_MAX_FILTERS)
-			return -1;
-		if (groups[g].n > 0)
-			put_group(&b, &groups[g]);
+	if (s == SHAPE_TRUE)
+		return;
+	if (s == SHAPE_FALSE) {
+		put_op(b, INET_DIAG_BC_JMP, 4, fail);
+		return;
 	}
+	switch ((enum filter_op)n->op) {
+	case FILTER_AND:
+		gen(b, n->a, fail, widen);
+		gen(b, n->b, fail, widen);
+		break;
+	case FILTER_OR:
+		gen_or(b, i, fail, widen);
+		break;
+	case FILTER_NOT:
+		past = new_label(b);
+		gen(b, n->a, past, !widen);
+		put_op(b, INET_DIAG_BC_JMP, 4, fail);
+		place(b, past);
+		break;
+	case FILTER_PORT:
+		put_ports(b, n, fail);
+		break;
+	case FILTER_PREFIX:
+		put_prefix(b, n, fail);
+		break;
+	default:
+		break;   /* shape_of made every other leaf TRUE or FALSE */
+	}
+}
+
+/* Every `no` from its op to its label; the reject label is past the end. */
+static void resolve(struct bc *b)
+{
+	for (unsigned k = 0; k < b->n_fixups && !b->full; k++) {
+		size_t at = b->fixups[k].op;
+		unsigned label = b->fixups[k].label;
+		size_t target = label == LABEL_REJECT ? b->len + 4 : b->label_at[label];
+		struct inet_diag_bc_op op;
+
+		memcpy(&op, b->buf + at, sizeof(op));
+		op.no = (uint16_t)(target - at);
+		memcpy(b->buf + at, &op, sizeof(op));
+	}
+}
+
+int nl_bytecode_build(uint8_t *buf, size_t len, const struct filter *f)
+{
+	/* Offsets are 16 bits: keep the whole program (and its reject) below that. */
+	struct bc b = { .buf = buf, .cap = len < 0xfff0 ? len : 0xfff0, .f = f, .n_labels = 1 };
+
+	gen(&b, f->root, LABEL_REJECT, true);
+	resolve(&b);
 	if (b.full)
 		return -1;
-	for (unsigned r = 0; r < b.n_reject; r++)
-		set_no(&b, b.reject_ops[r], b.len + sizeof(struct inet_diag_bc_op));
 	return (int)b.len;
 }

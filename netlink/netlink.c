@@ -13,6 +13,7 @@
 #include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
 
+#include "filter.h"
 #include "netlink.h"
 
 /*
@@ -26,10 +27,10 @@
 #define NL_DUMP_TRIES 3
 
 size_t nl_build_request(void *buf, size_t len, int family, uint32_t seq,
-			const struct tcpstat_query *q)
+			const struct filter *f)
 {
 	uint8_t bc[NL_BYTECODE_MAX];
-	int bc_len = nl_bytecode_build(bc, sizeof(bc), q);
+	int bc_len = nl_bytecode_build(bc, sizeof(bc), f);
 	size_t need = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2));
 	struct nlmsghdr *nlh;
 	struct inet_diag_req_v2 *req;
@@ -48,7 +49,7 @@ size_t nl_build_request(void *buf, size_t len, int family, uint32_t seq,
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = (uint8_t)family;
 	req->sdiag_protocol = IPPROTO_TCP;
-	req->idiag_states = q->states;
+	req->idiag_states = filter_states(f);
 	if (bc_len > 0)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, (size_t)bc_len, bc);
 	return nlh->nlmsg_len;
@@ -56,18 +57,16 @@ size_t nl_build_request(void *buf, size_t len, int family, uint32_t seq,
 
 static int fail(struct tcpstat_error *err, int errnum, const char *what)
 {
-	err->errnum = errnum;
-	snprintf(err->msg, sizeof(err->msg), "netlink: %s", what);
-	return -errnum;
+	return err_set(err, errnum, "netlink: %s", what);
 }
 
 /* One dump of one family; *emitted counts the records passed on. */
 static int dump_family(struct mnl_socket *nl, void *buf, int family, uint32_t seq,
-		       const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
+		       const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 		       unsigned long *emitted, struct tcpstat_error *err)
 {
 	uint32_t portid = mnl_socket_get_portid(nl);
-	size_t req_len = nl_build_request(buf, NL_RECV_BUF, family, seq, q);
+	size_t req_len = nl_build_request(buf, NL_RECV_BUF, family, seq, f);
 
 	if (req_len == 0)
 		return fail(err, E2BIG, "filter too large for one request");
@@ -116,7 +115,7 @@ static struct mnl_socket *open_diag_socket(struct tcpstat_error *err)
  * running on the old one.
  */
 static int dump_family_retrying(void *buf, int family, uint32_t *seq,
-				const struct tcpstat_query *q, tcpstat_emit_fn *emit,
+				const struct filter *f, tcpstat_emit_fn *emit,
 				void *arg, struct tcpstat_error *err)
 {
 	int rc = 0;
@@ -127,7 +126,7 @@ static int dump_family_retrying(void *buf, int family, uint32_t *seq,
 
 		if (!nl)
 			return -err->errnum;
-		rc = dump_family(nl, buf, family, ++*seq, q, emit, arg, &emitted, err);
+		rc = dump_family(nl, buf, family, ++*seq, f, emit, arg, &emitted, err);
 		mnl_socket_close(nl);
 		if (rc != -EINTR || emitted > 0)
 			break;
@@ -135,32 +134,33 @@ static int dump_family_retrying(void *buf, int family, uint32_t *seq,
 	return rc;
 }
 
-int nl_dump(const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
+int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	    struct tcpstat_error *err)
 {
 	void *buf = malloc(NL_RECV_BUF);
 	uint32_t seq = (uint32_t)time(NULL);
+	bool ipv4 = filter_may_family(f, AF_INET), ipv6 = filter_may_family(f, AF_INET6);
 	int rc = 0;
 
 	if (!buf)
 		return fail(err, ENOMEM, "receive buffer");
-	if (q->ipv4)
-		rc = dump_family_retrying(buf, AF_INET, &seq, q, emit, arg, err);
-	if (rc == 0 && q->ipv6) {
-		rc = dump_family_retrying(buf, AF_INET6, &seq, q, emit, arg, err);
+	if (ipv4)
+		rc = dump_family_retrying(buf, AF_INET, &seq, f, emit, arg, err);
+	if (rc == 0 && ipv6) {
+		rc = dump_family_retrying(buf, AF_INET6, &seq, f, emit, arg, err);
 		/*
 		 * A kernel built without IPv6 has no AF_INET6 handler and so no
 		 * IPv6 sockets; only when IPv4 answered is that not a failure
 		 * of netlink itself.
 		 */
-		if (q->ipv4 && (rc == -ENOENT || rc == -EAFNOSUPPORT))
+		if (ipv4 && (rc == -ENOENT || rc == -EAFNOSUPPORT))
 			rc = 0;
 	}
 	free(buf);
 	return rc;
 }
 
-struct mnl_socket *nl_destroy_open(bool ipv4, bool ipv6, struct tcpstat_error *err)
+struct mnl_socket *nl_reports_open(bool ipv4, bool ipv6, struct tcpstat_error *err)
 {
 	const int groups[] = { SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET6_TCP_DESTROY };
 	const bool wanted[] = { ipv4, ipv6 };
@@ -182,12 +182,12 @@ struct mnl_socket *nl_destroy_open(bool ipv4, bool ipv6, struct tcpstat_error *e
 	return nl;
 }
 
-int nl_destroy_fd(struct mnl_socket *nl)
+int nl_reports_fd(struct mnl_socket *nl)
 {
 	return mnl_socket_get_fd(nl);
 }
 
-int nl_destroy_read(struct mnl_socket *nl, tcpstat_emit_fn *emit, void *arg,
+int nl_reports_read(struct mnl_socket *nl, tcpstat_emit_fn *emit, void *arg,
 		    struct tcpstat_error *err)
 {
 	uint8_t buf[NL_RECV_BUF] __attribute__((aligned(4)));
@@ -212,7 +212,7 @@ int nl_destroy_read(struct mnl_socket *nl, tcpstat_emit_fn *emit, void *arg,
 	}
 }
 
-void nl_destroy_close(struct mnl_socket *nl)
+void nl_reports_close(struct mnl_socket *nl)
 {
 	if (nl)
 		mnl_socket_close(nl);

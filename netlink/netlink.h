@@ -14,26 +14,31 @@
 #include "tcpstat.h"
 
 /*
- * Room for the longest bytecode a query can make: TCPSTAT_MAX_FILTERS
- * entries in every list is about 4.6 KiB.
+ * Room for the longest bytecode a filter can make: TCPSTAT_MAX_FILTERS
+ * entries in every option list is about 4.6 KiB; past this a filter is
+ * refused (E2BIG) rather than cut.
  */
 #define NL_BYTECODE_MAX 8192
 
+struct filter;
+
 /*
- * Lists q's families through inet_diag: the state set goes to the kernel as
- * idiag_states, port and address filters as INET_DIAG_REQ_BYTECODE.
- * Returns as tcpstat_dump_fn says. A dump the kernel marks interrupted
- * (NLM_F_DUMP_INTR) is retried a few times while nothing of it was emitted.
+ * Lists the families f may match through inet_diag: the states it may be
+ * in go to the kernel as idiag_states, what the kernel can judge of the
+ * rest as INET_DIAG_REQ_BYTECODE. Returns as tcpstat_dump_fn says. A dump
+ * the kernel marks interrupted (NLM_F_DUMP_INTR) is retried a few times
+ * while nothing of it was emitted.
  */
-int nl_dump(const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
+int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	    struct tcpstat_error *err);
 
 /*
- * Writes into buf the inet_diag bytecode for q's port and address filters.
- * Returns its length in bytes (0 when q has no such filter), or -1 when it
- * does not fit in len bytes.
+ * Writes into buf the inet_diag bytecode for what the kernel can judge of
+ * f (ports and addresses, with and, or, not), widened where it cannot
+ * judge (see bytecode.c). Returns its length in bytes (0: no bytecode,
+ * every socket passes), or -1 when it does not fit in len bytes.
  */
-int nl_bytecode_build(uint8_t *buf, size_t len, const struct tcpstat_query *q);
+int nl_bytecode_build(uint8_t *buf, size_t len, const struct filter *f);
 
 /*
  * Writes into buf a whole SOCK_DIAG_BY_FAMILY dump request for one family
@@ -41,12 +46,13 @@ int nl_bytecode_build(uint8_t *buf, size_t len, const struct tcpstat_query *q);
  * (nlmsg_len), or 0 when it does not fit in len bytes.
  */
 size_t nl_build_request(void *buf, size_t len, int family, uint32_t seq,
-			const struct tcpstat_query *q);
+			const struct filter *f);
 
 /*
- * Fills out from one inet_diag reply message. Returns 0, or -EBADMSG when
- * the message is too short, of an unexpected family, or has a malformed
- * attribute.
+ * Fills out from one inet_diag reply message: the inet_diag_msg, and its
+ * attributes validated into a table by type (unknown types skipped).
+ * Returns 0, or -EBADMSG when the message is too short, of an unexpected
+ * family, or has a malformed attribute.
  */
 int nl_parse_msg(const struct nlmsghdr *nlh, struct tcpstat_sock *out);
 
@@ -72,16 +78,18 @@ int nl_parse_batch(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 struct mnl_socket;
 
 /*
- * Opens a NETLINK_SOCK_DIAG socket joined to the TCP destroy multicast
- * groups of the families asked for (SKNLGRP_INET_TCP_DESTROY,
- * SKNLGRP_INET6_TCP_DESTROY): the kernel then reports every full TCP
- * socket it destroys. Joining needs CAP_NET_ADMIN. Returns the socket, or
- * NULL with err filled (EPERM without the capability).
+ * The destroy reports: a NETLINK_SOCK_DIAG socket joined to the TCP
+ * destroy multicast groups of the families asked for
+ * (SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET6_TCP_DESTROY), on which the
+ * kernel reports every full TCP socket it destroys. (Named "reports", not
+ * "destroy": SOCK_DESTROY, which ends a socket, is another request.)
+ * Joining needs CAP_NET_ADMIN. Returns the socket, or NULL with err filled
+ * (EPERM without the capability).
  */
-struct mnl_socket *nl_destroy_open(bool ipv4, bool ipv6, struct tcpstat_error *err);
+struct mnl_socket *nl_reports_open(bool ipv4, bool ipv6, struct tcpstat_error *err);
 
 /* The descriptor to poll() for destroy reports. */
-int nl_destroy_fd(struct mnl_socket *nl);
+int nl_reports_fd(struct mnl_socket *nl);
 
 /*
  * Reads every destroy report waiting, without blocking, calling emit for
@@ -89,9 +97,9 @@ int nl_destroy_fd(struct mnl_socket *nl);
  * err filled; -ENOBUFS means reports were lost (the reader was too slow)
  * and reading may go on.
  */
-int nl_destroy_read(struct mnl_socket *nl, tcpstat_emit_fn *emit, void *arg,
-		    struct tcpstat_error *err);
+int nl_reports_read(struct mnl_socket *nl, tcpstat_emit_fn *emit, void *arg,
+		     struct tcpstat_error *err);
 
-void nl_destroy_close(struct mnl_socket *nl);
+void nl_reports_close(struct mnl_socket *nl);
 
 #endif

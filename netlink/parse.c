@@ -69,6 +69,10 @@ int nl_parse_msg(const struct nlmsghdr *nlh, struct tcpstat_sock *out)
 	out->send_q = m->idiag_wqueue;
 	out->uid = m->idiag_uid;
 	out->inode = m->idiag_inode;
+	/* The cookie is two host-order halves, low first (sock_diag_save_cookie). */
+	out->cookie = (uint64_t)m->id.idiag_cookie[1] << 32 | m->id.idiag_cookie[0];
+	out->ifindex = m->id.idiag_if;
+	out->present = TCPSTAT_HAS_KERNEL_ID;
 	if (out->timer != TCPSTAT_TIMER_OFF && m->idiag_expires <= EXPIRES_MAX)
 		out->timer_ms = m->idiag_expires;
 	/*

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "filter.h"
 #include "procfs.h"
 
 /* Lines are under 200 bytes; the kernel hands out at most a page per read. */
@@ -340,11 +341,8 @@ int procfs_dump_fd(int fd, const char *name, int family, long hz,
 	}
 	if (rc == -EBADMSG)
 		return bad_line(err, name, line_no + 1, "truncated or overlong line");
-	if (rc < 0) {
-		err->errnum = -rc;
-		snprintf(err->msg, sizeof(err->msg), "%s: read error", name);
-		return rc;
-	}
+	if (rc < 0)
+		return err_set(err, -rc, "%s: read error", name);
 	if (line_no == 0)
 		return bad_line(err, name, 1, "empty file, expected a header");
 	return 0;
@@ -359,25 +357,23 @@ static int dump_file(const char *path, int family, bool missing_ok, long hz,
 	if (fd < 0) {
 		if (errno == ENOENT && missing_ok)
 			return 0;
-		err->errnum = errno;
-		snprintf(err->msg, sizeof(err->msg), "cannot open %s", path);
-		return -err->errnum;
+		return err_set(err, errno, "cannot open %s", path);
 	}
 	rc = procfs_dump_fd(fd, path, family, hz, emit, arg, err);
 	close(fd);
 	return rc;
 }
 
-int procfs_dump(const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
+int procfs_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 		struct tcpstat_error *err)
 {
 	long hz = sysconf(_SC_CLK_TCK);
 	int rc = 0;
 
-	if (q->ipv4)
+	if (filter_may_family(f, AF_INET))
 		rc = dump_file("/proc/net/tcp", AF_INET, false, hz, emit, arg, err);
 	/* Without IPv6 in the kernel there is no tcp6 file and no IPv6 socket. */
-	if (rc == 0 && q->ipv6)
+	if (rc == 0 && filter_may_family(f, AF_INET6))
 		rc = dump_file("/proc/net/tcp6", AF_INET6, true, hz, emit, arg, err);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * procfs.h - the /proc/net/tcp and /proc/net/tcp6 backend, for when
  * netlink is not available. It fills the same records; it filters nothing
- * (cmd/filter.c does, for both backends).
+ * (dump/ runs filter/ on every record, for both backends).
  */
 #ifndef TCPSTAT_PROCFS_H
 #define TCPSTAT_PROCFS_H
@@ -46,8 +46,10 @@ const char *procfs_field_name(int field);
 int procfs_dump_fd(int fd, const char *name, int family, long hz,
 		   tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err);
 
-/* The backend: /proc/net/tcp and/or /proc/net/tcp6 as q's families say. */
-int procfs_dump(const struct tcpstat_query *q, tcpstat_emit_fn *emit, void *arg,
+struct filter;
+
+/* The backend: /proc/net/tcp and/or /proc/net/tcp6, the families f may match. */
+int procfs_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 		struct tcpstat_error *err);
 
 #endif

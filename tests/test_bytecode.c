@@ -20,6 +20,7 @@
 #include <libmnl/libmnl.h>
 
 #include "filter.h"
+#include "lists.h"
 #include "netlink.h"
 
 /* ---- net/ipv4/inet_diag.c, as of Linux 6.x, in user space ------------- */
@@ -194,19 +195,35 @@ static bool kernel_run(const uint8_t *bc, int len, const struct tcpstat_sock *s)
 
 /* ---- tests --------------------------------------------------------------- */
 
+/*
+ * The tree the options build from lists. A list left empty here means
+ * "any", as on the command line: states and families default to all.
+ */
+static const struct filter *tree(struct filter_lists q)
+{
+	static struct filter f;
+
+	if (q.states == 0)
+		q.states = TCPSTAT_STATES_ALL;
+	if (!q.ipv4 && !q.ipv6)
+		q.ipv4 = q.ipv6 = true;
+	assert_int_equal(filter_from_lists(&f, &q), 0);
+	return &f;
+}
+
 static void test_no_filter_no_program(void **state)
 {
-	struct tcpstat_query q = { .states = TCPSTAT_STATES_ALL, .ipv4 = true, .ipv6 = true };
+	struct filter_lists q = { .states = TCPSTAT_STATES_ALL, .ipv4 = true, .ipv6 = true };
 	uint8_t buf[64];
 
 	(void)state;
-	assert_int_equal(nl_bytecode_build(buf, sizeof(buf), &q), 0);
+	assert_int_equal(nl_bytecode_build(buf, sizeof(buf), tree(q)), 0);
 }
 
 /* -p 9999: (sport in [9999,9999]) or (dport in [9999,9999]), byte for byte. */
 static void test_one_port_bytes(void **state)
 {
-	struct tcpstat_query q = { .n_port = 1, .port = { { 9999, 9999 } } };
+	struct filter_lists q = { .n_port = 1, .port = { { 9999, 9999 } } };
 	const struct inet_diag_bc_op want[] = {
 		{ INET_DIAG_BC_S_GE, 8, 20 }, { 0, 0, 9999 },
 		{ INET_DIAG_BC_S_LE, 8, 12 }, { 0, 0, 9999 },
@@ -217,7 +234,7 @@ static void test_one_port_bytes(void **state)
 	uint8_t buf[256];
 
 	(void)state;
-	assert_int_equal(nl_bytecode_build(buf, sizeof(buf), &q), sizeof(want));
+	assert_int_equal(nl_bytecode_build(buf, sizeof(buf), tree(q)), sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
 	assert_int_equal(kernel_audit(buf, sizeof(want)), 0);
 }
@@ -225,7 +242,7 @@ static void test_one_port_bytes(void **state)
 /* --src 127.0.0.0/8 --dst ::1: an S_COND then a D_COND hostcond. */
 static void test_prefix_bytes(void **state)
 {
-	struct tcpstat_query q = {
+	struct filter_lists q = {
 		.n_src = 1, .src = { { AF_INET, 8, { 127 } } },
 		.n_dst = 1, .dst = { { AF_INET6, 128, { [15] = 1 } } },
 	};
@@ -235,7 +252,7 @@ static void test_prefix_bytes(void **state)
 	struct inet_diag_hostcond cond;
 
 	(void)state;
-	len = nl_bytecode_build(buf, sizeof(buf), &q);
+	len = nl_bytecode_build(buf, sizeof(buf), tree(q));
 	assert_int_equal(len, (4 + 8 + 4) + (4 + 8 + 16));
 	assert_int_equal(kernel_audit(buf, len), 0);
 	memcpy(&op, buf, sizeof(op));
@@ -255,14 +272,29 @@ static void test_prefix_bytes(void **state)
 
 static void test_too_small_buffer(void **state)
 {
-	struct tcpstat_query q = { .n_port = 1, .port = { { 1, 2 } } };
+	struct filter_lists q = { .n_port = 1, .port = { { 1, 2 } } };
 	uint8_t buf[64];
 
 	(void)state;
-	assert_int_equal(nl_bytecode_build(buf, 35, &q), -1);
-	assert_int_equal(nl_bytecode_build(buf, 36, &q), 36);
-	q.n_port = TCPSTAT_MAX_FILTERS + 1;
-	assert_int_equal(nl_bytecode_build(buf, sizeof(buf), &q), -1);
+	assert_int_equal(nl_bytecode_build(buf, 35, tree(q)), -1);
+	assert_int_equal(nl_bytecode_build(buf, 36, tree(q)), 36);
+}
+
+/* A tree larger than any program the kernel takes: refused, nothing overrun. */
+static void test_too_large_tree(void **state)
+{
+	static struct filter f;
+	static uint8_t bc[NL_BYTECODE_MAX];
+	int node;
+
+	(void)state;
+	filter_init(&f);
+	node = filter_leaf_ports(&f, FILTER_LOCAL, (struct tcpstat_port_range){ 1, 1 });
+	for (uint16_t i = 2; i < 500; i++)
+		node = filter_or(&f, node, filter_leaf_ports(&f, FILTER_PEER,
+					   (struct tcpstat_port_range){ i, i }));
+	assert_int_equal(filter_require(&f, node), 0);
+	assert_int_equal(nl_bytecode_build(bc, sizeof(bc), &f), -1);
 }
 
 /* A small deterministic generator, so a failure can be replayed. */
@@ -312,9 +344,9 @@ static void random_prefix(uint32_t *seed, struct tcpstat_prefix *p)
 				      : v6_lens[next_random(seed) % 6];
 }
 
-static void random_query(uint32_t *seed, struct tcpstat_query *q)
+static void random_query(uint32_t *seed, struct filter_lists *q)
 {
-	memset(q, 0, sizeof(*q));
+	filter_lists_init(q);
 	q->states = TCPSTAT_STATES_ALL;
 	q->ipv4 = q->ipv6 = true;
 	q->n_port = next_random(seed) % 3;
@@ -350,12 +382,14 @@ static void test_kernel_agrees_with_filter(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < 3000; i++) {
-		struct tcpstat_query q;
+		struct filter_lists q;
+		const struct filter *f;
 		uint8_t bc[4096];
 		int len;
 
 		random_query(&seed, &q);
-		len = nl_bytecode_build(bc, sizeof(bc), &q);
+		f = tree(q);
+		len = nl_bytecode_build(bc, sizeof(bc), f);
 		assert_true(len >= 0);
 		if (len > 0 && kernel_audit(bc, len) != 0)
 			fail_msg("query %u: the kernel would refuse the program", i);
@@ -364,7 +398,7 @@ static void test_kernel_agrees_with_filter(void **state)
 			bool want, got;
 
 			random_sock(&seed, &s);
-			want = filter_match(&q, &s);
+			want = filter_match(f, &s, NULL, FILTER_KNOW_ALL);
 			got = len == 0 || kernel_run(bc, len, &s);
 			if (want != got)
 				fail_msg("query %u sock %u: filter %d, bytecode %d", i, j, want, got);
@@ -377,11 +411,114 @@ static void test_kernel_agrees_with_filter(void **state)
 	assert_true(matched < total - total / 20);
 }
 
+/* ---- random trees: NOT, OR and AND across fields ----------------------- */
+
+/*
+ * A random tree of depth at most depth. With exact, only the leaves the
+ * bytecode judges (ports, addresses, TRUE, FALSE); otherwise also states,
+ * families and pids, which it leaves to the evaluator (widened to "yes").
+ */
+static int random_tree(uint32_t *seed, struct filter *f, unsigned depth, bool exact)
+{
+	unsigned pick = next_random(seed) % (depth == 0 ? 5 : 8) + (depth == 0 ? 0 : 0);
+	struct tcpstat_port_range r;
+	struct tcpstat_prefix p;
+	enum filter_side side = next_random(seed) % 2 ? FILTER_LOCAL : FILTER_PEER;
+
+	switch (pick) {
+	case 0:
+		random_range(seed, &r);
+		return filter_leaf_ports(f, side, r);
+	case 1:
+		random_prefix(seed, &p);
+		return filter_leaf_prefix(f, side, &p);
+	case 2:
+		if (exact)
+			return filter_add(f, &(struct filter_node){
+				.op = next_random(seed) % 2 ? FILTER_TRUE : FILTER_FALSE });
+		return filter_leaf_states(f, next_random(seed) & TCPSTAT_STATES_ALL);
+	case 3:
+		if (exact) {
+			random_range(seed, &r);
+			return filter_leaf_ports(f, side, r);
+		}
+		return filter_leaf_family(f, next_random(seed) % 2 ? AF_INET : AF_INET6);
+	case 4:
+		if (exact) {
+			random_prefix(seed, &p);
+			return filter_leaf_prefix(f, side, &p);
+		}
+		return filter_leaf_pid(f, next_random(seed) % 3);
+	case 5:
+		return filter_not(f, random_tree(seed, f, depth - 1, exact));
+	case 6:
+		return filter_or(f, random_tree(seed, f, depth - 1, exact),
+				 random_tree(seed, f, depth - 1, exact));
+	default:
+		return filter_and(f, random_tree(seed, f, depth - 1, exact),
+				  random_tree(seed, f, depth - 1, exact));
+	}
+}
+
+static void random_tree_sock(uint32_t *seed, struct tcpstat_sock *s)
+{
+	random_sock(seed, s);
+	s->state = (uint8_t)(1 + next_random(seed) % TCPSTAT_STATE_MAX);
+}
+
+/*
+ * exact: the kernel's verdict equals the evaluator's. Otherwise the
+ * kernel's may only be wider (what it passes, the evaluator judges again).
+ */
+static void check_random_trees(uint32_t seed, bool exact)
+{
+	static struct filter f;
+	static uint8_t bc[NL_BYTECODE_MAX];
+	unsigned matched = 0, total = 0;
+
+	for (unsigned i = 0; i < 3000; i++) {
+		int len;
+
+		filter_init(&f);
+		assert_int_equal(filter_require(&f, random_tree(&seed, &f, 4, exact)), 0);
+		len = nl_bytecode_build(bc, sizeof(bc), &f);
+		assert_true(len >= 0);
+		if (len > 0 && kernel_audit(bc, len) != 0)
+			fail_msg("tree %u: the kernel would refuse the program", i);
+		for (unsigned j = 0; j < 20; j++) {
+			struct tcpstat_sock s;
+			bool want, got;
+
+			random_tree_sock(&seed, &s);
+			want = filter_match(&f, &s, NULL, exact ? FILTER_KNOW_ALL : FILTER_NO_OWNERS);
+			got = len == 0 || kernel_run(bc, len, &s);
+			if (exact ? want != got : want && !got)
+				fail_msg("tree %u sock %u: filter %d, bytecode %d", i, j, want, got);
+			matched += want;
+			total++;
+		}
+	}
+	assert_true(matched > total / 20);
+	assert_true(matched < total - total / 20);
+}
+
+static void test_random_trees_exact(void **state)
+{
+	(void)state;
+	check_random_trees(88172645u, true);
+}
+
+static void test_random_trees_widened(void **state)
+{
+	(void)state;
+	check_random_trees(1234567u, false);
+}
+
 /* The largest query the options allow still builds and passes the audit. */
 static void test_largest_query(void **state)
 {
-	struct tcpstat_query q = { .states = TCPSTAT_STATES_ALL };
-	uint8_t bc[NL_BYTECODE_MAX];
+	struct filter_lists q = { .states = TCPSTAT_STATES_ALL };
+	static uint8_t bc[NL_BYTECODE_MAX];
 	int len;
 
 	(void)state;
@@ -391,17 +528,17 @@ static void test_largest_query(void **state)
 		q.src[i] = (struct tcpstat_prefix){ .family = AF_INET6, .len = 128 };
 		q.dst[i] = q.src[i];
 	}
-	len = nl_bytecode_build(bc, sizeof(bc), &q);
+	len = nl_bytecode_build(bc, sizeof(bc), tree(q));
 	assert_true(len > 0);
 	assert_int_equal(kernel_audit(bc, len), 0);
 	/* And the request carrying it fits netlink.c's 32 KiB buffer. */
 	static uint8_t req[32768];
-	assert_true(nl_build_request(req, sizeof(req), AF_INET, 1, &q) > (size_t)len);
+	assert_true(nl_build_request(req, sizeof(req), AF_INET, 1, tree(q)) > (size_t)len);
 }
 
 static void test_request(void **state)
 {
-	struct tcpstat_query q = {
+	struct filter_lists q = {
 		.states = 1u << TCPSTAT_TIME_WAIT, .ipv4 = true,
 		.n_port = 1, .port = { { 9999, 9999 } },
 	};
@@ -412,7 +549,7 @@ static void test_request(void **state)
 	const struct nlattr *attr;
 
 	(void)state;
-	len = nl_build_request(buf, sizeof(buf), AF_INET6, 42, &q);
+	len = nl_build_request(buf, sizeof(buf), AF_INET6, 42, tree(q));
 	assert_int_equal(len, 16 + 56 + 4 + 36);
 	assert_int_equal(nlh->nlmsg_len, len);
 	assert_int_equal(nlh->nlmsg_type, SOCK_DIAG_BY_FAMILY);
@@ -430,10 +567,11 @@ static void test_request(void **state)
 	assert_int_equal(mnl_attr_get_payload_len(attr), 36);
 	assert_int_equal(kernel_audit(mnl_attr_get_payload(attr), 36), 0);
 	/* Does not fit: nothing built. */
-	assert_int_equal(nl_build_request(buf, len - 1, AF_INET, 1, &q), 0);
+	assert_int_equal(nl_build_request(buf, len - 1, AF_INET, 1, tree(q)), 0);
 	/* No filter: no attribute. */
 	q.n_port = 0;
-	assert_int_equal(nl_build_request(buf, sizeof(buf), AF_INET, 1, &q), 16 + 56);
+	q.states = TCPSTAT_STATES_ALL;
+	assert_int_equal(nl_build_request(buf, sizeof(buf), AF_INET, 1, tree(q)), 16 + 56);
 }
 
 int main(void)
@@ -443,7 +581,10 @@ int main(void)
 		cmocka_unit_test(test_one_port_bytes),
 		cmocka_unit_test(test_prefix_bytes),
 		cmocka_unit_test(test_too_small_buffer),
+		cmocka_unit_test(test_too_large_tree),
 		cmocka_unit_test(test_kernel_agrees_with_filter),
+		cmocka_unit_test(test_random_trees_exact),
+		cmocka_unit_test(test_random_trees_widened),
 		cmocka_unit_test(test_largest_query),
 		cmocka_unit_test(test_request),
 	};

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "filter.h"
+#include "lists.h"
 
 #define BIT(st) (1u << TCPSTAT_##st)
 #define MAX_SPEC 4
@@ -94,9 +96,9 @@ static unsigned copy_prefixes(struct tcpstat_prefix *out, const char *const *in)
 	return n;
 }
 
-static void make_query(struct tcpstat_query *q, const struct query_spec *spec)
+static void make_query(struct filter_lists *q, const struct query_spec *spec)
 {
-	memset(q, 0, sizeof(*q));
+	filter_lists_init(q);
 	q->states = spec->states ? spec->states : TCPSTAT_STATES_ALL;
 	q->ipv4 = spec->family != 6;
 	q->ipv6 = spec->family != 4;
@@ -122,6 +124,15 @@ static void make_sock(struct tcpstat_sock *s, const struct sock_spec *spec)
 	s->state = spec->state ? spec->state : TCPSTAT_ESTABLISHED;
 }
 
+/* The lists as the command line gives them, built into a tree and judged. */
+static bool match_lists(const struct filter_lists *q, const struct tcpstat_sock *s)
+{
+	static struct filter f;
+
+	assert_int_equal(filter_from_lists(&f, q), 0);
+	return filter_match(&f, s, NULL, FILTER_KNOW_ALL);
+}
+
 struct match_case {
 	const char *name;
 	struct query_spec q;
@@ -134,13 +145,13 @@ static void run_cases(const struct match_case *cases, size_t n)
 	unsigned failed = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		struct tcpstat_query q;
+		struct filter_lists q;
 		struct tcpstat_sock s;
 		bool got;
 
 		make_query(&q, &cases[i].q);
 		make_sock(&s, &cases[i].s);
-		got = filter_match(&q, &s);
+		got = match_lists(&q, &s);
 		if (got != cases[i].match) {
 			print_error("case %zu \"%s\": filter_match %s, expected %s\n", i,
 				    cases[i].name, got ? "true" : "false",
@@ -184,7 +195,7 @@ static void test_families(void **state)
 /* Neither family asked for: nothing matches. */
 static void test_no_family(void **state)
 {
-	struct tcpstat_query q;
+	struct filter_lists q;
 	struct tcpstat_sock s4, s6;
 	const struct sock_spec l4 = LOOP4, l6 = LOOP6;
 
@@ -193,8 +204,8 @@ static void test_no_family(void **state)
 	make_sock(&s4, &l4);
 	make_sock(&s6, &l6);
 	q.ipv4 = q.ipv6 = false;
-	assert_false(filter_match(&q, &s4));
-	assert_false(filter_match(&q, &s6));
+	assert_false(match_lists(&q, &s4));
+	assert_false(match_lists(&q, &s6));
 }
 
 /* ---- states ------------------------------------------------------------------- */
@@ -236,7 +247,7 @@ static void test_states(void **state)
 /* State 0 (no state at all) with a mask that is not "all": no match. */
 static void test_state_zero(void **state)
 {
-	struct tcpstat_query q;
+	struct filter_lists q;
 	struct tcpstat_sock s;
 	const struct sock_spec spec = ST(TCPSTAT_ESTABLISHED);
 
@@ -244,9 +255,9 @@ static void test_state_zero(void **state)
 	make_query(&q, &(struct query_spec){ .states = TCPSTAT_STATES_ALL & ~BIT(LISTEN) });
 	make_sock(&s, &spec);
 	s.state = 0;
-	assert_false(filter_match(&q, &s));
+	assert_false(match_lists(&q, &s));
 	q.states = TCPSTAT_STATES_ALL;
-	assert_true(filter_match(&q, &s));
+	assert_true(match_lists(&q, &s));
 }
 
 /* ---- ports -------------------------------------------------------------------- */
@@ -482,6 +493,182 @@ static void test_prefix_match_v4_tail_ignored(void **state)
 	assert_true(filter_prefix_match(&p, AF_INET, addr));
 }
 
+
+/* ---- the tree: what the lists cannot say ------------------------------------------ */
+
+static struct tcpstat_port_range range(uint16_t lo, uint16_t hi)
+{
+	return (struct tcpstat_port_range){ lo, hi };
+}
+
+/* not (local port 22) or (state LISTEN and peer port 0) */
+static void test_tree_not_or(void **state)
+{
+	static struct filter f;
+	const struct sock_spec ssh = V4("10.0.0.1", 22, "10.0.0.2", 5000);
+	const struct sock_spec web = V4("10.0.0.1", 80, "10.0.0.2", 5000);
+	const struct sock_spec ssh_listen = { AF_INET, "0.0.0.0", 22, "0.0.0.0", 0,
+					      TCPSTAT_LISTEN };
+	struct tcpstat_sock s;
+	int not_ssh, listen;
+
+	(void)state;
+	filter_init(&f);
+	not_ssh = filter_not(&f, filter_leaf_ports(&f, FILTER_LOCAL, range(22, 22)));
+	listen = filter_and(&f, filter_leaf_states(&f, BIT(LISTEN)),
+			    filter_leaf_ports(&f, FILTER_PEER, range(0, 0)));
+	assert_int_equal(filter_require(&f, filter_or(&f, not_ssh, listen)), 0);
+	make_sock(&s, &ssh);
+	assert_false(filter_match(&f, &s, NULL, FILTER_KNOW_ALL));
+	make_sock(&s, &web);
+	assert_true(filter_match(&f, &s, NULL, FILTER_KNOW_ALL));
+	make_sock(&s, &ssh_listen);
+	assert_true(filter_match(&f, &s, NULL, FILTER_KNOW_ALL));
+	/* NOT does not narrow what the kernel is asked for. */
+	assert_int_equal(filter_states(&f), TCPSTAT_STATES_ALL);
+}
+
+static void test_tree_empty_and_false(void **state)
+{
+	static struct filter f;
+	const struct sock_spec l4 = LOOP4;
+	struct tcpstat_sock s;
+
+	(void)state;
+	make_sock(&s, &l4);
+	filter_init(&f);
+	assert_true(filter_match(&f, &s, NULL, FILTER_KNOW_ALL));
+	assert_true(filter_may_family(&f, AF_INET6));
+	assert_false(filter_needs_owners(&f));
+	assert_int_equal(filter_require(&f, filter_add(&f, &(struct filter_node){
+							      .op = FILTER_FALSE })), 0);
+	assert_false(filter_match(&f, &s, NULL, FILTER_KNOW_ALL));
+	assert_int_equal(filter_states(&f), 0);
+	assert_false(filter_may_family(&f, AF_INET));
+}
+
+static void test_tree_full(void **state)
+{
+	static struct filter f;
+	int rc = 0;
+
+	(void)state;
+	filter_init(&f);
+	for (unsigned i = 0; i < FILTER_MAX_NODES + 1 && rc >= 0; i++)
+		rc = filter_leaf_pid(&f, i);
+	assert_int_equal(rc, -ENOSPC);
+	/* A builder given a failed child passes the error on. */
+	assert_int_equal(filter_and(&f, -ENOSPC, 0), -ENOSPC);
+	assert_int_equal(filter_require(&f, -ENOSPC), -ENOSPC);
+}
+
+static void test_states_and_families(void **state)
+{
+	static struct filter f;
+
+	(void)state;
+	filter_init(&f);
+	assert_int_equal(filter_require(&f, filter_or(&f,
+		filter_and(&f, filter_leaf_states(&f, BIT(LISTEN)), filter_leaf_family(&f, AF_INET)),
+		filter_and(&f, filter_leaf_states(&f, BIT(TIME_WAIT)),
+			   filter_leaf_family(&f, AF_INET)))), 0);
+	assert_int_equal(filter_states(&f), BIT(LISTEN) | BIT(TIME_WAIT));
+	assert_true(filter_may_family(&f, AF_INET));
+	assert_false(filter_may_family(&f, AF_INET6));
+}
+
+/* ---- owners ---------------------------------------------------------------------- */
+
+static void test_owners(void **state)
+{
+	static struct filter f;
+	static const struct tcpstat_owner list[] = {
+		{ 1, 100, "nginx" }, { 1, 101, "a-very-long-nam" },
+	};
+	const struct tcpstat_owners two = { list, 2 }, none = { NULL, 0 };
+	const struct sock_spec l4 = LOOP4;
+	struct tcpstat_sock s;
+	uint32_t pids[4];
+
+	(void)state;
+	make_sock(&s, &l4);
+	filter_init(&f);
+	assert_int_equal(filter_require(&f, filter_or(&f, filter_leaf_pid(&f, 100),
+						       filter_leaf_pid(&f, 7))), 0);
+	assert_true(filter_needs_owners(&f));
+	assert_int_equal(filter_required_pids(&f, pids, 4), 2);
+	assert_int_equal(pids[0], 100);
+	assert_int_equal(pids[1], 7);
+	assert_int_equal(filter_required_pids(&f, pids, 1), 0);   /* too many to say */
+	assert_true(filter_match(&f, &s, &two, FILTER_KNOW_ALL));
+	assert_false(filter_match(&f, &s, &none, FILTER_KNOW_ALL));
+	assert_false(filter_match(&f, &s, NULL, FILTER_KNOW_ALL));
+	/* Not known yet: the answer widens (keep it until the owners are in). */
+	assert_true(filter_match(&f, &s, NULL, FILTER_NO_OWNERS));
+
+	/* Names: the first 15 bytes, as comm keeps them. */
+	filter_init(&f);
+	assert_int_equal(filter_require(&f, filter_leaf_program(&f, "a-very-long-name-indeed")), 0);
+	assert_int_equal(filter_required_pids(&f, pids, 4), 0);
+	assert_true(filter_match(&f, &s, &two, FILTER_KNOW_ALL));
+	filter_init(&f);
+	assert_int_equal(filter_require(&f, filter_leaf_program(&f, "nginx2")), 0);
+	assert_false(filter_match(&f, &s, &two, FILTER_KNOW_ALL));
+}
+
+/* Under NOT an unknown leaf counts as false, so "not --pid 100" widens too. */
+static void test_unknown_under_not(void **state)
+{
+	static struct filter f;
+	static const struct tcpstat_owner list[] = { { 1, 100, "nginx" } };
+	const struct tcpstat_owners held = { list, 1 };
+	const struct sock_spec l4 = LOOP4;
+	struct tcpstat_sock s;
+
+	(void)state;
+	make_sock(&s, &l4);
+	filter_init(&f);
+	assert_int_equal(filter_require(&f, filter_not(&f, filter_leaf_pid(&f, 100))), 0);
+	assert_true(filter_match(&f, &s, NULL, FILTER_NO_OWNERS));
+	assert_false(filter_match(&f, &s, &held, FILTER_KNOW_ALL));
+	/* Destroy reports: the state is not the one to judge. */
+	filter_init(&f);
+	assert_int_equal(filter_require(&f, filter_leaf_states(&f, BIT(ESTABLISHED))), 0);
+	s.state = TCPSTAT_CLOSE;
+	assert_false(filter_match(&f, &s, NULL, FILTER_KNOW_ALL));
+	assert_true(filter_match(&f, &s, NULL, FILTER_NO_STATE));
+	filter_init(&f);
+	assert_int_equal(filter_require(&f, filter_not(&f, filter_leaf_states(&f,
+		BIT(ESTABLISHED)))), 0);
+	s.state = TCPSTAT_ESTABLISHED;
+	assert_true(filter_match(&f, &s, NULL, FILTER_NO_STATE));
+}
+
+/* The lists' pids and programs are ANDed with the rest, ORed within. */
+static void test_lists_owners(void **state)
+{
+	static struct filter f;
+	static const struct tcpstat_owner list[] = { { 1, 100, "nginx" } };
+	const struct tcpstat_owners held = { list, 1 };
+	const struct sock_spec l4 = LOOP4;
+	struct filter_lists q;
+	struct tcpstat_sock s;
+	uint32_t pids[4];
+
+	(void)state;
+	make_sock(&s, &l4);
+	make_query(&q, &(struct query_spec){ .port = { { 9999, 0 } } });
+	q.pid[q.n_pid++] = 5;
+	q.pid[q.n_pid++] = 100;
+	q.program[q.n_program++] = "nginx";
+	assert_int_equal(filter_from_lists(&f, &q), 0);
+	assert_int_equal(filter_required_pids(&f, pids, 4), 2);
+	assert_true(filter_match(&f, &s, &held, FILTER_KNOW_ALL));
+	q.program[0] = "apache";
+	assert_int_equal(filter_from_lists(&f, &q), 0);
+	assert_false(filter_match(&f, &s, &held, FILTER_KNOW_ALL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -493,6 +680,13 @@ int main(void)
 		cmocka_unit_test(test_addresses),
 		cmocka_unit_test(test_prefix_match),
 		cmocka_unit_test(test_prefix_match_v4_tail_ignored),
+		cmocka_unit_test(test_tree_not_or),
+		cmocka_unit_test(test_tree_empty_and_false),
+		cmocka_unit_test(test_tree_full),
+		cmocka_unit_test(test_states_and_families),
+		cmocka_unit_test(test_owners),
+		cmocka_unit_test(test_unknown_under_not),
+		cmocka_unit_test(test_lists_owners),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

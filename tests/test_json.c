@@ -1,6 +1,7 @@
 /*
- * test_json.c - the JSON writer (escaping of any bytes, one record per
- * line, the summary object) and the column selector of -O.
+ * test_json.c - the JSON Lines format of out/ (escaping of any bytes, one
+ * record per line, events, the summary and count objects) and the column
+ * selector of -O (out_add_column).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,14 +10,15 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "json.h"
-#include "options.h"
-#include "print.h"
+#include "out.h"
+#include "capture.h"
 
 static void assert_escaped(const char *in, size_t n, const char *want)
 {
@@ -85,17 +87,46 @@ static struct tcpstat_sock v6_listener(void)
 	return s;
 }
 
+/* ---- capturing what a format writes ---------------------------------------- */
+
+
+static const struct out_config json_cfg = { .kind = OUT_JSON };
+
+/* One row as cfg's format writes it; free() the result. */
+static char *row_text(const struct out_config *cfg, const struct tcpstat_sock *s,
+		      const struct tcpstat_owners *owners)
+{
+	struct capture c;
+	struct out_row r = { s, owners };
+
+	capture_open(&c, cfg);
+	assert_int_equal(c.o.fmt->row(&c.o, &r), 0);
+	capture_close(&c);
+	assert_int_equal(c.len, strlen(c.buf));
+	return c.buf;
+}
+
 static void test_json_record(void **state)
 {
 	struct tcpstat_sock s = v6_listener();
-	char buf[PRINT_LINE_MAX];
+	struct capture c;
+	char *buf;
 
 	(void)state;
-	print_format_json(buf, sizeof(buf), &s);
+	/* begin writes nothing for JSON, whatever header says */
+	struct out_config with_header = { .kind = OUT_JSON, .header = true };
+	capture_open(&c, &with_header);
+	assert_int_equal(c.o.fmt->begin(&c.o), 0);
+	capture_close(&c);
+	assert_int_equal(c.len, 0);
+	free(c.buf);
+
+	buf = row_text(&json_cfg, &s, NULL);
 	assert_string_equal(buf,
 		"{\"proto\":\"tcp6\",\"state\":\"LISTEN\",\"local_addr\":\"::1\",\"local_port\":9998,"
 		"\"peer_addr\":\"::\",\"peer_port\":0,\"recv_q\":0,\"send_q\":16,\"timer\":\"off\","
 		"\"timer_ms\":0,\"retrans\":0,\"probes\":0,\"uid\":1000,\"inode\":123456}\n");
+	free(buf);
 
 	memset(&s, 0, sizeof(s));
 	s.family = AF_INET;
@@ -106,32 +137,193 @@ static void test_json_record(void **state)
 	s.timer_ms = 59120;
 	s.retrans = 1;
 	s.probes = 2;
-	print_format_json(buf, sizeof(buf), &s);
+	buf = row_text(&json_cfg, &s, NULL);
 	assert_string_equal(buf,
 		"{\"proto\":\"tcp\",\"state\":\"?\",\"local_addr\":\"127.0.0.1\",\"local_port\":0,"
 		"\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,\"recv_q\":0,\"send_q\":0,"
 		"\"timer\":\"timewait\",\"timer_ms\":59120,\"retrans\":1,\"probes\":2,\"uid\":0,"
 		"\"inode\":0}\n");
+	free(buf);
 	/* A timer that is off has no time left, whatever the record holds. */
 	s.timer = TCPSTAT_TIMER_OFF;
-	print_format_json(buf, sizeof(buf), &s);
+	buf = row_text(&json_cfg, &s, NULL);
 	assert_non_null(strstr(buf, "\"timer\":\"off\",\"timer_ms\":0,"));
+	free(buf);
+	/* An unknown timer kind keeps its number. */
+	s.timer = 9;
+	buf = row_text(&json_cfg, &s, NULL);
+	assert_non_null(strstr(buf, "\"timer\":\"unkn-9\",\"timer_ms\":59120,"));
+	free(buf);
 }
+
+/* With owners (-P): "pids" and "programs" last, in pid order, names escaped. */
+static void test_json_owners(void **state)
+{
+	struct tcpstat_sock s = v6_listener();
+	static const struct tcpstat_owner list[] = {
+		{ 123456, 812, "nginx" }, { 123456, 813, "a\"b\xff" },
+	};
+	struct tcpstat_owners owners = { list, 2 }, none = { NULL, 0 };
+	struct out_config cfg = { .kind = OUT_JSON, .owners = true };
+	static const char base[] =
+		"{\"proto\":\"tcp6\",\"state\":\"LISTEN\",\"local_addr\":\"::1\",\"local_port\":9998,"
+		"\"peer_addr\":\"::\",\"peer_port\":0,\"recv_q\":0,\"send_q\":16,\"timer\":\"off\","
+		"\"timer_ms\":0,\"retrans\":0,\"probes\":0,\"uid\":1000,\"inode\":123456";
+	char want[1024];
+	char *buf;
+
+	(void)state;
+	buf = row_text(&cfg, &s, &owners);
+	snprintf(want, sizeof(want), "%s,\"pids\":[812,813],"
+		 "\"programs\":[\"nginx\",\"a\\\"b\\ufffd\"]}\n", base);
+	assert_string_equal(buf, want);
+	free(buf);
+	/* None found, or not looked up: empty arrays, the keys are still there. */
+	snprintf(want, sizeof(want), "%s,\"pids\":[],\"programs\":[]}\n", base);
+	buf = row_text(&cfg, &s, &none);
+	assert_string_equal(buf, want);
+	free(buf);
+	buf = row_text(&cfg, &s, NULL);
+	assert_string_equal(buf, want);
+	free(buf);
+	/* Owners not asked for: no keys, even if the row has some. */
+	snprintf(want, sizeof(want), "%s}\n", base);
+	buf = row_text(&json_cfg, &s, &owners);
+	assert_string_equal(buf, want);
+	free(buf);
+}
+
+/* A JSON row longer than the writer's 512-byte buffer is written whole. */
+static void test_json_row_longer_than_buffer(void **state)
+{
+	struct tcpstat_sock s = v6_listener();
+	struct tcpstat_owner list[40];
+	struct tcpstat_owners owners = { list, 40 };
+	struct out_config cfg = { .kind = OUT_JSON, .owners = true };
+	char want[4096], *p = want, *buf;
+	size_t left = sizeof(want);
+	int n;
+
+	(void)state;
+	n = snprintf(p, left,
+		"{\"proto\":\"tcp6\",\"state\":\"LISTEN\",\"local_addr\":\"::1\",\"local_port\":9998,"
+		"\"peer_addr\":\"::\",\"peer_port\":0,\"recv_q\":0,\"send_q\":16,\"timer\":\"off\","
+		"\"timer_ms\":0,\"retrans\":0,\"probes\":0,\"uid\":1000,\"inode\":123456,\"pids\":[");
+	p += n, left -= (size_t)n;
+	for (unsigned i = 0; i < 40; i++) {
+		list[i].inode = 123456;
+		list[i].pid = 100000 + i;
+		snprintf(list[i].comm, sizeof(list[i].comm), "worker-%08u", i);
+		n = snprintf(p, left, "%s%u", i ? "," : "", list[i].pid);
+		p += n, left -= (size_t)n;
+	}
+	n = snprintf(p, left, "],\"programs\":[");
+	p += n, left -= (size_t)n;
+	for (unsigned i = 0; i < 40; i++) {
+		n = snprintf(p, left, "%s\"%s\"", i ? "," : "", list[i].comm);
+		p += n, left -= (size_t)n;
+	}
+	n = snprintf(p, left, "]}\n");
+	assert_true(n > 0 && (size_t)n < left);
+	assert_true(strlen(want) > 1024);
+	buf = row_text(&cfg, &s, &owners);
+	assert_string_equal(buf, want);
+	free(buf);
+}
+
+/* ---- events (-E) ------------------------------------------------------------------------ */
+
+static void test_json_events(void **state)
+{
+	struct tcpstat_sock s4, s6;
+	static const char stamp[] = "13:02:11.204";
+	static const char v4[] =
+		"\"proto\":\"tcp\",\"local_addr\":\"127.0.0.1\",\"local_port\":50178,"
+		"\"peer_addr\":\"127.0.0.1\",\"peer_port\":9999";
+
+	(void)state;
+	memset(&s4, 0, sizeof(s4));
+	s4.family = AF_INET;
+	assert_int_equal(inet_pton(AF_INET, "127.0.0.1", s4.local_addr), 1);
+	assert_int_equal(inet_pton(AF_INET, "127.0.0.1", s4.peer_addr), 1);
+	s4.local_port = 50178;
+	s4.peer_port = 9999;
+	s4.state = TCPSTAT_ESTABLISHED;
+	memset(&s6, 0, sizeof(s6));
+	s6.family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, "::1", s6.local_addr), 1);
+	s6.local_port = 9999;
+	s6.state = TCPSTAT_LISTEN;
+
+	const struct {
+		struct out_event e;
+		const char *event, *tail;
+		bool v6;
+	} cases[] = {
+		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0 }, "new", ",\"state\":\"ESTABLISHED\"}\n",
+		  false },
+		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0 }, "new", ",\"state\":\"LISTEN\"}\n", true },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0 }, "change",
+		  ",\"state\":\"ESTABLISHED\",\"old_state\":\"SYN_SENT\"}\n", false },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, 99, 0 }, "change",
+		  ",\"state\":\"ESTABLISHED\",\"old_state\":\"?\"}\n", false },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345 }, "gone",
+		  ",\"state\":\"ESTABLISHED\",\"seen_ms\":12345}\n", false },
+		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0 }, "gone",
+		  ",\"state\":\"LISTEN\",\"seen_ms\":0}\n", true },
+		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0 }, "gone",
+		  ",\"state\":\"ESTABLISHED\",\"between_polls\":true}\n", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct capture c;
+		char want[512];
+
+		snprintf(want, sizeof(want), "{\"time\":\"13:02:11.204\",\"event\":\"%s\",%s%s",
+			 cases[i].event,
+			 cases[i].v6 ? "\"proto\":\"tcp6\",\"local_addr\":\"::1\",\"local_port\":9999,"
+				       "\"peer_addr\":\"::\",\"peer_port\":0"
+				     : v4,
+			 cases[i].tail);
+		capture_open(&c, &json_cfg);
+		assert_int_equal(c.o.fmt->event(&c.o, &cases[i].e), 0);
+		capture_close(&c);
+		if (strcmp(c.buf, want) != 0)
+			fail_msg("case %zu:\n got \"%s\"\nwant \"%s\"", i, c.buf, want);
+		free(c.buf);
+	}
+	/* The whole first line, spelled out once. */
+	struct capture c;
+	struct out_event e = { OUT_EVENT_NEW, stamp, &s4, 0, 0 };
+
+	capture_open(&c, &json_cfg);
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	capture_close(&c);
+	assert_string_equal(c.buf,
+		"{\"time\":\"13:02:11.204\",\"event\":\"new\",\"proto\":\"tcp\","
+		"\"local_addr\":\"127.0.0.1\",\"local_port\":50178,\"peer_addr\":\"127.0.0.1\","
+		"\"peer_port\":9999,\"state\":\"ESTABLISHED\"}\n");
+	free(c.buf);
+}
+
+/* ---- summary (-S) and count (-c) ------------------------------------------------------- */
 
 static char *capture_summary(bool json)
 {
-	unsigned long counts[TCPSTAT_STATE_MAX + 1] = { 0 };
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
+	struct out_config cfg = { .kind = json ? OUT_JSON : OUT_TABLE, .header = true };
+	struct out_summary sum;
+	struct capture c;
 
-	counts[TCPSTAT_ESTABLISHED] = 6;
-	counts[TCPSTAT_TIME_WAIT] = 100000;
-	counts[TCPSTAT_LISTEN] = 3;
-	assert_non_null(f);
-	assert_int_equal(print_summary(f, counts, 100010, json), 0);
-	fclose(f);
-	return out;
+	memset(&sum, 0, sizeof(sum));
+	sum.by_state[TCPSTAT_ESTABLISHED] = 6;
+	sum.by_state[TCPSTAT_TIME_WAIT] = 100000;
+	sum.by_state[TCPSTAT_LISTEN] = 3;
+	sum.total = 100010;
+	out_default_columns(&cfg, false, false, false);
+	capture_open(&c, &cfg);
+	assert_int_equal(c.o.fmt->summary(&c.o, &sum), 0);
+	capture_close(&c);
+	return c.buf;
 }
 
 static void test_summary(void **state)
@@ -151,37 +343,146 @@ static void test_summary(void **state)
 	free(json);
 }
 
-static void test_columns(void **state)
+static void test_count(void **state)
 {
-	struct print_opts o = { .extend = true };   /* -O overrides -e's set */
-	struct tcpstat_error err;
-	struct tcpstat_sock s = v6_listener();
-	char buf[PRINT_LINE_MAX];
+	struct out_config text_cfg = { .kind = OUT_TABLE, .header = true };
+	struct capture c;
 
 	(void)state;
-	assert_int_equal(opts_parse_columns("state,local-addr,local-port,peer-port,inode", &o,
-					    &err), 0);
-	assert_int_equal(o.n_columns, 5);
-	print_format_header(buf, sizeof(buf), &o);
-	assert_string_equal(buf, "State       Local-Addr      L-Port P-Port Inode\n");
-	print_format_row(buf, sizeof(buf), &s, &o);
-	assert_string_equal(buf, "LISTEN      ::1               9998      * 123456\n");
-	/* Any order, repeats allowed; the last column is never padded. */
-	assert_int_equal(opts_parse_columns("proto,proto", &o, &err), 0);
-	print_format_row(buf, sizeof(buf), &s, &o);
-	assert_string_equal(buf, "tcp6  tcp6\n");
-	assert_int_equal(print_column_by_name("timer", 5), PRINT_COL_TIMER);
-	assert_int_equal(print_column_by_name("time", 4), -1);
+	capture_open(&c, &json_cfg);
+	assert_int_equal(c.o.fmt->count(&c.o, 0), 0);
+	assert_int_equal(c.o.fmt->count(&c.o, 17), 0);
+	assert_int_equal(c.o.fmt->count(&c.o, 4294967295ul), 0);
+	capture_close(&c);
+	assert_string_equal(c.buf,
+		"{\"count\":0}\n{\"count\":17}\n{\"count\":4294967295}\n");
+	free(c.buf);
 
-	assert_int_equal(opts_parse_columns("state,bogus", &o, &err), -1);
-	assert_string_equal(err.msg, "invalid column 'bogus' (see -O help for the names)");
-	assert_int_equal(opts_parse_columns("state,", &o, &err), -1);
-	assert_string_equal(err.msg, "invalid column '' (see -O help for the names)");
-	char many[PRINT_MAX_COLUMNS * 6 + 8] = "uid";
-	for (int i = 0; i < PRINT_MAX_COLUMNS; i++)
+	capture_open(&c, &text_cfg);
+	assert_int_equal(c.o.fmt->count(&c.o, 17), 0);
+	capture_close(&c);
+	assert_string_equal(c.buf, "17\n");
+	free(c.buf);
+}
+
+/* A write that fails is reported by every JSON operation. */
+static void test_json_write_error(void **state)
+{
+	struct tcpstat_sock s = v6_listener();
+	struct out_row r = { &s, NULL };
+	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0 };
+	struct out_summary sum = { { 0 }, 0 };
+	char backing[64] = "";
+	FILE *f = fmemopen(backing, sizeof(backing), "r");
+	struct out o;
+
+	(void)state;
+	assert_non_null(f);
+	out_open(&o, &json_cfg, f);
+	assert_int_equal(o.fmt->begin(&o), 0);   /* writes nothing, so cannot fail */
+	assert_int_equal(o.fmt->row(&o, &r), -1);
+	assert_int_equal(o.fmt->event(&o, &e), -1);
+	assert_int_equal(o.fmt->summary(&o, &sum), -1);
+	assert_int_equal(o.fmt->count(&o, 1), -1);
+	fclose(f);
+}
+
+/* ---- -O's columns ----------------------------------------------------------------------- */
+
+/* Adds each comma-separated name of list, as -O does; the first failure's code. */
+static int add_columns(struct out_config *cfg, const char *list)
+{
+	cfg->n_columns = 0;
+	for (;;) {
+		const char *comma = strchr(list, ',');
+		size_t len = comma ? (size_t)(comma - list) : strlen(list);
+		int rc = out_add_column(cfg, list, len);
+
+		if (rc != 0)
+			return rc;
+		if (!comma)
+			return 0;
+		list = comma + 1;
+	}
+}
+
+static void test_columns(void **state)
+{
+	struct out_config cfg = { .kind = OUT_TABLE, .header = true };
+	struct tcpstat_sock s = v6_listener();
+	struct capture c;
+	char *buf;
+
+	(void)state;
+	out_default_columns(&cfg, true, false, false);   /* -O overrides -e's set */
+	assert_int_equal(add_columns(&cfg, "state,local-addr,local-port,peer-port,inode"), 0);
+	assert_int_equal(cfg.n_columns, 5);
+	capture_open(&c, &cfg);
+	assert_int_equal(c.o.fmt->begin(&c.o), 0);
+	capture_close(&c);
+	assert_string_equal(c.buf, "State       Local-Addr      L-Port P-Port Inode\n");
+	free(c.buf);
+	buf = row_text(&cfg, &s, NULL);
+	assert_string_equal(buf, "LISTEN      ::1               9998      * 123456\n");
+	free(buf);
+	/* Any order, repeats allowed; the last column is never padded. */
+	assert_int_equal(add_columns(&cfg, "proto,proto"), 0);
+	buf = row_text(&cfg, &s, NULL);
+	assert_string_equal(buf, "tcp6  tcp6\n");
+	free(buf);
+
+	/* A name is matched whole, by its length. */
+	cfg.n_columns = 0;
+	assert_int_equal(out_add_column(&cfg, "timer", 5), 0);
+	assert_int_equal(cfg.n_columns, 1);
+	assert_int_equal(cfg.columns[0], OUT_F_TIMER);
+	assert_int_equal(out_add_column(&cfg, "time", 4), -1);
+	assert_int_equal(out_add_column(&cfg, "timers", 5), 0);      /* "timer" */
+	assert_int_equal(cfg.columns[1], OUT_F_TIMER);
+	assert_int_equal(out_add_column(&cfg, "TIMER", 5), -1);
+	/* JSON-only keys are no columns. */
+	assert_int_equal(out_add_column(&cfg, "timer_ms", 8), -1);
+	assert_int_equal(out_add_column(&cfg, "pids", 4), -1);
+	assert_int_equal(cfg.n_columns, 2);
+
+	/* Every column -O help lists is known by that name. */
+	for (int i = 0; i < OUT_F_COUNT; i++) {
+		if (!out_fields[i].name)
+			continue;
+		cfg.n_columns = 0;
+		assert_int_equal(out_add_column(&cfg, out_fields[i].name,
+						strlen(out_fields[i].name)), 0);
+		assert_int_equal(cfg.columns[0], i);
+	}
+
+	assert_int_equal(add_columns(&cfg, "state,bogus"), -1);
+	assert_int_equal(add_columns(&cfg, "state,"), -1);
+	assert_int_equal(add_columns(&cfg, ""), -1);
+	char many[OUT_MAX_COLUMNS * 6 + 8] = "uid";
+	for (int i = 0; i < OUT_MAX_COLUMNS; i++)
 		strcat(many, ",uid");
-	assert_int_equal(opts_parse_columns(many, &o, &err), -1);
-	assert_string_equal(err.msg, "too many columns (at most 32)");
+	assert_int_equal(add_columns(&cfg, many), -2);
+	assert_int_equal(cfg.n_columns, OUT_MAX_COLUMNS);
+	/* An unknown name is unknown even when the list is full. */
+	assert_int_equal(out_add_column(&cfg, "bogus", 5), -1);
+}
+
+/* -O help: every column with its text, to the stream. */
+static void test_columns_help(void **state)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(out_columns_help(f), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_true(strncmp(out, "Columns for -O, --columns", 25) == 0);
+	assert_non_null(strstr(out, "\n  local-addr  local address alone (IPv6 without brackets)\n"));
+	assert_non_null(strstr(out, "\n  process     pid/program"));
+	assert_null(strstr(out, "timer_ms"));
+	free(out);
 }
 
 int main(void)
@@ -190,8 +491,14 @@ int main(void)
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_spill),
 		cmocka_unit_test(test_json_record),
+		cmocka_unit_test(test_json_owners),
+		cmocka_unit_test(test_json_row_longer_than_buffer),
+		cmocka_unit_test(test_json_events),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_json_write_error),
 		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_columns_help),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -157,6 +157,29 @@ static void test_timewait_v4(void **state)
 	assert_int_equal(s->inode, 4242);
 	assert_int_equal(s->timer, TCPSTAT_TIMER_TIMEWAIT);
 	assert_int_equal(s->timer_ms, 59120);
+	/* Our own namespace: netns 0. Every netlink record carries the kernel id. */
+	assert_int_equal(s->netns, 0);
+	assert_int_equal(s->cookie, 0);
+	assert_int_equal(s->present & TCPSTAT_HAS_KERNEL_ID, TCPSTAT_HAS_KERNEL_ID);
+}
+
+/* The kernel's socket id and the bound interface, as SOCK_DESTROY will need them. */
+static void test_cookie_and_ifindex(void **state)
+{
+	struct batch_buf b = { .len = 0 };
+	struct inet_diag_msg m = base_msg(AF_INET6, TCPSTAT_ESTABLISHED);
+	struct outcome o = { .rc = 0 };
+
+	(void)state;
+	m.id.idiag_cookie[0] = 0x89abcdefu;
+	m.id.idiag_cookie[1] = 0x01234567u;
+	m.id.idiag_if = 3;
+	add_sock(&b, &m, NLM_F_MULTI);
+	run(&b, b.len, &o);
+	assert_int_equal(o.sink.n, 1);
+	assert_true(o.sink.socks[0].cookie == 0x0123456789abcdefull);
+	assert_int_equal(o.sink.socks[0].ifindex, 3);
+	assert_true(o.sink.socks[0].present & TCPSTAT_HAS_KERNEL_ID);
 }
 
 static void test_v6_and_timers(void **state)
@@ -419,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_bad_family),
 		cmocka_unit_test(test_unexpected_type),
 		cmocka_unit_test(test_attributes),
+		cmocka_unit_test(test_cookie_and_ifindex),
 		cmocka_unit_test(test_wrong_sequence_and_port),
 		cmocka_unit_test(test_emit_stops),
 	};

@@ -4,6 +4,7 @@
  * value) and its three value parsers, opts_parse_ports, opts_parse_states
  * and opts_parse_prefix, on their own.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +34,15 @@
  * permutes argv, so every call gets a fresh, mutable copy of the strings
  * and of the pointer array.
  */
+/* Whether the table shows column id. */
+static bool has_column(const struct tcpstat_opts *o, int id)
+{
+	for (unsigned i = 0; i < o->out.n_columns; i++)
+		if (o->out.columns[i] == id)
+			return true;
+	return false;
+}
+
 static int parse_args(const char *const *args, struct tcpstat_opts *o,
 		      struct tcpstat_error *err)
 {
@@ -65,25 +75,27 @@ static void test_defaults(void **state)
 	(void)state;
 	assert_int_equal(parse_args(none, &o, &err), 0);
 	assert_int_equal(o.action, OPTS_LIST);
-	assert_int_equal(o.query.states, TCPSTAT_STATES_ALL);
-	assert_true(o.query.ipv4);
-	assert_true(o.query.ipv6);
-	assert_int_equal(o.query.n_port, 0);
-	assert_int_equal(o.query.n_sport, 0);
-	assert_int_equal(o.query.n_dport, 0);
-	assert_int_equal(o.query.n_src, 0);
-	assert_int_equal(o.query.n_dst, 0);
-	assert_true(o.header);
-	assert_int_equal(o.backend, OPTS_BACKEND_AUTO);
-	assert_false(o.count);
-	assert_false(o.json);
-	assert_false(o.summary);
-	assert_false(o.quiet);
+	assert_int_equal(o.lists.states, TCPSTAT_STATES_ALL);
+	assert_true(o.lists.ipv4);
+	assert_true(o.lists.ipv6);
+	assert_int_equal(o.lists.n_port, 0);
+	assert_int_equal(o.lists.n_sport, 0);
+	assert_int_equal(o.lists.n_dport, 0);
+	assert_int_equal(o.lists.n_src, 0);
+	assert_int_equal(o.lists.n_dst, 0);
+	assert_true(o.out.header);
+	assert_int_equal(o.dump.backend, DUMP_AUTO);
+	assert_int_equal(o.report, OPTS_REPORT_ROWS);
+	assert_int_equal(o.out.kind, OUT_TABLE);
 	assert_false(o.verbose);
-	assert_false(o.print.extend);
-	assert_false(o.print.timers);
-	assert_false(o.print.plain);
-	assert_int_equal(o.print.n_columns, 0);
+	assert_false(has_column(&o, OUT_F_UID));
+	assert_false(has_column(&o, OUT_F_TIMER));
+	assert_false(o.out.plain);
+	assert_false(o.out.owners);
+	assert_false(o.dump.owners);
+	/* netstat's six columns */
+	assert_int_equal(o.out.n_columns, 6);
+	assert_int_equal(o.out.columns[5], OUT_F_STATE);
 }
 
 /* opts_parse starts from a clean struct and a reset getopt every time. */
@@ -98,32 +110,32 @@ static void test_no_state_carried_over(void **state)
 
 	(void)state;
 	assert_int_equal(parse_args(first, &o, &err), 0);
-	assert_int_equal(o.query.n_port, 1);
-	assert_int_equal(parse_args(bad, &o, &err), -1);
+	assert_int_equal(o.lists.n_port, 1);
+	assert_int_equal(parse_args(bad, &o, &err), -EINVAL);
 	assert_int_equal(parse_args(second, &o, &err), 0);
-	assert_int_equal(o.query.states, TCPSTAT_STATES_ALL);
-	assert_true(o.query.ipv4 && o.query.ipv6);
-	assert_int_equal(o.query.n_port, 0);
-	assert_false(o.print.extend);
-	assert_true(o.header);
-	assert_int_equal(o.backend, OPTS_BACKEND_AUTO);
+	assert_int_equal(o.lists.states, TCPSTAT_STATES_ALL);
+	assert_true(o.lists.ipv4 && o.lists.ipv6);
+	assert_int_equal(o.lists.n_port, 0);
+	assert_false(has_column(&o, OUT_F_UID));
+	assert_true(o.out.header);
+	assert_int_equal(o.dump.backend, DUMP_AUTO);
 	/* The same list twice gives the same result (optind was reset). */
 	assert_int_equal(parse_args(first, &o, &err), 0);
 	assert_int_equal(parse_args(first, &o, &err), 0);
-	assert_int_equal(o.query.n_port, 1);
-	assert_int_equal(o.query.states, BIT(LISTEN));
+	assert_int_equal(o.lists.n_port, 1);
+	assert_int_equal(o.lists.states, BIT(LISTEN));
 }
 
 /* ---- flags, short and long ---------------------------------------------- */
 
-/* Fields left out are the defaults: OPTS_LIST, a header, OPTS_BACKEND_AUTO. */
-_Static_assert(OPTS_LIST == 0 && OPTS_BACKEND_AUTO == 0, "zero is the default");
+/* Fields left out are the defaults: OPTS_LIST, a header, DUMP_AUTO. */
+_Static_assert(OPTS_LIST == 0 && DUMP_AUTO == 0, "zero is the default");
 
 struct flags_case {
 	const char *args[8];
 	enum opts_action action;
 	bool no_header, count, json, summary, quiet, verbose, extend, timers, plain;
-	enum opts_backend backend;
+	enum dump_backend backend;
 	unsigned n_columns;
 };
 
@@ -149,14 +161,14 @@ static const struct flags_case flags_cases[] = {
 	{ { "--help" }, .action = OPTS_HELP },
 	{ { "-V" }, .action = OPTS_VERSION },
 	{ { "--version" }, .action = OPTS_VERSION },
-	{ { "-B", "auto" }, .backend = OPTS_BACKEND_AUTO },
-	{ { "-B", "netlink" }, .backend = OPTS_BACKEND_NETLINK },
-	{ { "-B", "proc" }, .backend = OPTS_BACKEND_PROC },
-	{ { "-B", "procfs" }, .backend = OPTS_BACKEND_PROC },
-	{ { "-Bnetlink" }, .backend = OPTS_BACKEND_NETLINK },
-	{ { "--backend", "proc" }, .backend = OPTS_BACKEND_PROC },
-	{ { "--backend=netlink" }, .backend = OPTS_BACKEND_NETLINK },
-	{ { "--backend", "netlink", "-B", "auto" }, .backend = OPTS_BACKEND_AUTO },   /* the last wins */
+	{ { "-B", "auto" }, .backend = DUMP_AUTO },
+	{ { "-B", "netlink" }, .backend = DUMP_NETLINK },
+	{ { "-B", "proc" }, .backend = DUMP_PROC },
+	{ { "-B", "procfs" }, .backend = DUMP_PROC },
+	{ { "-Bnetlink" }, .backend = DUMP_NETLINK },
+	{ { "--backend", "proc" }, .backend = DUMP_PROC },
+	{ { "--backend=netlink" }, .backend = DUMP_NETLINK },
+	{ { "--backend", "netlink", "-B", "auto" }, .backend = DUMP_AUTO },   /* the last wins */
 	{ { "-O", "help" }, .action = OPTS_COLUMNS_HELP },
 	{ { "--columns=help" }, .action = OPTS_COLUMNS_HELP },
 	{ { "-O", "state,local" }, .n_columns = 2 },
@@ -168,7 +180,8 @@ static const struct flags_case flags_cases[] = {
 	  .plain = true },
 	{ { "-j", "-S" }, .json = true, .summary = true },
 	{ { "-j", "-c" }, .json = true, .count = true },
-	{ { "-Hcq" }, .no_header = true, .count = true, .quiet = true },
+	/* -q wins over -c: the exit status only. */
+	{ { "-Hcq" }, .no_header = true, .quiet = true },
 };
 
 static void test_flags(void **state)
@@ -182,20 +195,25 @@ static void test_flags(void **state)
 
 		if (rc != 0)
 			fail_msg("case %zu (%s): rc %d: %s", i, c->args[0], rc, err.msg);
-		if (o.action != c->action || o.header == c->no_header || o.count != c->count ||
-		    o.json != c->json || o.summary != c->summary || o.quiet != c->quiet ||
-		    o.verbose != c->verbose || o.print.extend != c->extend ||
-		    o.print.timers != c->timers || o.print.plain != c->plain ||
-		    o.backend != c->backend || o.print.n_columns != c->n_columns)
+		bool count = o.report == OPTS_REPORT_COUNT, summary = o.report == OPTS_REPORT_SUMMARY;
+		bool quiet = o.report == OPTS_REPORT_NONE, json = o.out.kind == OUT_JSON;
+		bool extend = has_column(&o, OUT_F_UID), timers = has_column(&o, OUT_F_TIMER);
+		unsigned n_columns = c->n_columns ? o.out.n_columns : 0;
+
+		if (o.action != c->action || o.out.header == c->no_header || count != c->count ||
+		    json != c->json || summary != c->summary || quiet != c->quiet ||
+		    o.verbose != c->verbose || (!c->n_columns && extend != c->extend) ||
+		    (!c->n_columns && timers != c->timers) || o.out.plain != c->plain ||
+		    o.dump.backend != c->backend || n_columns != c->n_columns)
 			fail_msg("case %zu (%s %s): action %d header %d count %d json %d "
 				 "summary %d quiet %d verbose %d extend %d timers %d plain %d "
 				 "backend %d columns %u", i, c->args[0],
-				 c->args[1] ? c->args[1] : "", o.action, o.header, o.count,
-				 o.json, o.summary, o.quiet, o.verbose, o.print.extend,
-				 o.print.timers, o.print.plain, o.backend, o.print.n_columns);
+				 c->args[1] ? c->args[1] : "", o.action, o.out.header, count,
+				 json, summary, quiet, o.verbose, extend, timers, o.out.plain,
+				 o.dump.backend, n_columns);
 		/* None of these touch the selection. */
-		assert_int_equal(o.query.states, TCPSTAT_STATES_ALL);
-		assert_true(o.query.ipv4 && o.query.ipv6);
+		assert_int_equal(o.lists.states, TCPSTAT_STATES_ALL);
+		assert_true(o.lists.ipv4 && o.lists.ipv6);
 	}
 }
 
@@ -214,39 +232,39 @@ static void test_port_options(void **state)
 
 	(void)state;
 	assert_int_equal(parse_args(one, &o, &err), 0);
-	assert_int_equal(o.query.n_port, 1);
-	assert_int_equal(o.query.port[0].lo, 9999);
-	assert_int_equal(o.query.port[0].hi, 9999);
-	assert_int_equal(o.query.n_sport, 0);
-	assert_int_equal(o.query.n_dport, 0);
+	assert_int_equal(o.lists.n_port, 1);
+	assert_int_equal(o.lists.port[0].lo, 9999);
+	assert_int_equal(o.lists.port[0].hi, 9999);
+	assert_int_equal(o.lists.n_sport, 0);
+	assert_int_equal(o.lists.n_dport, 0);
 
 	assert_int_equal(parse_args(range, &o, &err), 0);
-	assert_int_equal(o.query.n_port, 1);
-	assert_int_equal(o.query.port[0].lo, 9000);
-	assert_int_equal(o.query.port[0].hi, 9999);
+	assert_int_equal(o.lists.n_port, 1);
+	assert_int_equal(o.lists.port[0].lo, 9000);
+	assert_int_equal(o.lists.port[0].hi, 9999);
 
 	assert_int_equal(parse_args(glued, &o, &err), 0);
-	assert_int_equal(o.query.n_port, 3);
-	assert_int_equal(o.query.port[0].lo, 80);
-	assert_int_equal(o.query.port[0].hi, 80);
-	assert_int_equal(o.query.port[1].lo, 443);
-	assert_int_equal(o.query.port[1].hi, 443);
-	assert_int_equal(o.query.port[2].lo, 1);
-	assert_int_equal(o.query.port[2].hi, 1023);
+	assert_int_equal(o.lists.n_port, 3);
+	assert_int_equal(o.lists.port[0].lo, 80);
+	assert_int_equal(o.lists.port[0].hi, 80);
+	assert_int_equal(o.lists.port[1].lo, 443);
+	assert_int_equal(o.lists.port[1].hi, 443);
+	assert_int_equal(o.lists.port[2].lo, 1);
+	assert_int_equal(o.lists.port[2].hi, 1023);
 
 	assert_int_equal(parse_args(sides, &o, &err), 0);
-	assert_int_equal(o.query.n_port, 0);
-	assert_int_equal(o.query.n_sport, 2);
-	assert_int_equal(o.query.sport[0].lo, 22);
-	assert_int_equal(o.query.sport[0].hi, 22);
-	assert_int_equal(o.query.sport[1].lo, 2222);
-	assert_int_equal(o.query.sport[1].hi, 2222);
-	assert_int_equal(o.query.n_dport, 3);
-	assert_int_equal(o.query.dport[0].lo, 1024);
-	assert_int_equal(o.query.dport[0].hi, 65535);
-	assert_int_equal(o.query.dport[1].lo, 80);
-	assert_int_equal(o.query.dport[2].lo, 443);
-	assert_int_equal(o.query.dport[2].hi, 443);
+	assert_int_equal(o.lists.n_port, 0);
+	assert_int_equal(o.lists.n_sport, 2);
+	assert_int_equal(o.lists.sport[0].lo, 22);
+	assert_int_equal(o.lists.sport[0].hi, 22);
+	assert_int_equal(o.lists.sport[1].lo, 2222);
+	assert_int_equal(o.lists.sport[1].hi, 2222);
+	assert_int_equal(o.lists.n_dport, 3);
+	assert_int_equal(o.lists.dport[0].lo, 1024);
+	assert_int_equal(o.lists.dport[0].hi, 65535);
+	assert_int_equal(o.lists.dport[1].lo, 80);
+	assert_int_equal(o.lists.dport[2].lo, 443);
+	assert_int_equal(o.lists.dport[2].hi, 443);
 }
 
 /* TCPSTAT_MAX_FILTERS values of one list are fine, one more is an error. */
@@ -279,19 +297,19 @@ static void test_too_many_values(void **state)
 		switch (l) {
 		case 0:
 		case 1:
-			n = &o.query.n_port;
+			n = &o.lists.n_port;
 			break;
 		case 2:
-			n = &o.query.n_sport;
+			n = &o.lists.n_sport;
 			break;
 		case 3:
-			n = &o.query.n_dport;
+			n = &o.lists.n_dport;
 			break;
 		case 4:
-			n = &o.query.n_src;
+			n = &o.lists.n_src;
 			break;
 		default:
-			n = &o.query.n_dst;
+			n = &o.lists.n_dst;
 			break;
 		}
 		assert_int_equal(*n, TCPSTAT_MAX_FILTERS);
@@ -299,7 +317,7 @@ static void test_too_many_values(void **state)
 		args[2 * TCPSTAT_MAX_FILTERS] = lists[l].option;
 		args[2 * TCPSTAT_MAX_FILTERS + 1] = lists[l].value;
 		args[2 * TCPSTAT_MAX_FILTERS + 2] = NULL;
-		assert_int_equal(parse_args(args, &o, &err), -1);
+		assert_int_equal(parse_args(args, &o, &err), -EINVAL);
 		assert_string_equal(err.msg, lists[l].msg);
 	}
 }
@@ -388,9 +406,9 @@ static void test_state_options(void **state)
 		if (rc != 0)
 			fail_msg("case %zu (%s %s): rc %d: %s", i, c->args[0],
 				 c->args[1] ? c->args[1] : "", rc, err.msg);
-		if (o.query.states != c->states)
+		if (o.lists.states != c->states)
 			fail_msg("case %zu (%s %s): states %#x, expected %#x", i, c->args[0],
-				 c->args[1] ? c->args[1] : "", o.query.states, c->states);
+				 c->args[1] ? c->args[1] : "", o.lists.states, c->states);
 	}
 }
 
@@ -437,11 +455,11 @@ static void test_family_options(void **state)
 		struct tcpstat_error err;
 
 		assert_int_equal(parse_args(cases[i].args, &o, &err), 0);
-		if (o.query.ipv4 != cases[i].ipv4 || o.query.ipv6 != cases[i].ipv6)
+		if (o.lists.ipv4 != cases[i].ipv4 || o.lists.ipv6 != cases[i].ipv6)
 			fail_msg("case %zu (%s): ipv4 %d ipv6 %d", i,
 				 cases[i].args[0] ? cases[i].args[0] : "(none)",
-				 o.query.ipv4, o.query.ipv6);
-		assert_int_equal(o.query.states, TCPSTAT_STATES_ALL);
+				 o.lists.ipv4, o.lists.ipv6);
+		assert_int_equal(o.lists.states, TCPSTAT_STATES_ALL);
 	}
 }
 
@@ -470,15 +488,15 @@ static void test_address_options(void **state)
 
 	(void)state;
 	assert_int_equal(parse_args(args, &o, &err), 0);
-	assert_int_equal(o.query.n_src, 3);
-	assert_prefix(&o.query.src[0], AF_INET, 32, "127.0.0.1");
-	assert_prefix(&o.query.src[1], AF_INET, 8, "10.0.0.0");
-	assert_prefix(&o.query.src[2], AF_INET6, 128, "::1");
-	assert_int_equal(o.query.n_dst, 2);
-	assert_prefix(&o.query.dst[0], AF_INET6, 32, "2001:db8::");
-	assert_prefix(&o.query.dst[1], AF_INET6, 10, "fe80::");
+	assert_int_equal(o.lists.n_src, 3);
+	assert_prefix(&o.lists.src[0], AF_INET, 32, "127.0.0.1");
+	assert_prefix(&o.lists.src[1], AF_INET, 8, "10.0.0.0");
+	assert_prefix(&o.lists.src[2], AF_INET6, 128, "::1");
+	assert_int_equal(o.lists.n_dst, 2);
+	assert_prefix(&o.lists.dst[0], AF_INET6, 32, "2001:db8::");
+	assert_prefix(&o.lists.dst[1], AF_INET6, 10, "fe80::");
 	/* Addresses leave the families alone: -4/-6 are separate. */
-	assert_true(o.query.ipv4 && o.query.ipv6);
+	assert_true(o.lists.ipv4 && o.lists.ipv6);
 }
 
 /* ---- every error ------------------------------------------------------------------ */
@@ -566,6 +584,11 @@ static const struct error_case error_cases[] = {
 	{ { "-S", "-c" }, "--summary and --count cannot be combined" },
 	{ { "-j", "-O", "state" }, "--json prints every key: it cannot go with --columns" },
 	{ { "-O", "state,bogus" }, "invalid column 'bogus' (see -O help for the names)" },
+	{ { "-O", "state," }, "invalid column '' (see -O help for the names)" },
+	{ { "-O", "state,state,state,state,state,state,state,state,state,state,state,state,"
+		  "state,state,state,state,state,state,state,state,state,state,state,state,"
+		  "state,state,state,state,state,state,state,state,state" },
+	  "too many columns (at most 32)" },
 };
 
 static void test_errors(void **state)
@@ -577,7 +600,7 @@ static void test_errors(void **state)
 		struct tcpstat_error err;
 		int rc = parse_args(c->args, &o, &err);
 
-		if (rc != -1 || strcmp(err.msg, c->msg) != 0)
+		if (rc != -EINVAL || strcmp(err.msg, c->msg) != 0)
 			fail_msg("case %zu (%s %s): rc %d, msg \"%s\", expected \"%s\"", i,
 				 c->args[0], c->args[1] ? c->args[1] : "", rc, err.msg, c->msg);
 		assert_int_equal(err.errnum, 0);
@@ -608,7 +631,7 @@ static void test_error_unknown_in_cluster_after_long_option(void **state)
 		struct tcpstat_error err;
 		int rc = parse_args(cases[i].args, &o, &err);
 
-		if (rc != -1 || strcmp(err.msg, cases[i].msg) != 0) {
+		if (rc != -EINVAL || strcmp(err.msg, cases[i].msg) != 0) {
 			print_error("case %zu (%s %s): rc %d, msg \"%s\", expected \"%s\"\n", i,
 				    cases[i].args[0], cases[i].args[1] ? cases[i].args[1] : "",
 				    rc, err.msg, cases[i].msg);
@@ -636,17 +659,17 @@ static void test_parse_ports(void **state)
 		{ "5-5", 0, 5, 5, NULL },
 		{ "1-65535", 0, 1, 65535, NULL },
 		{ "0080", 0, 80, 80, NULL },
-		{ "0", -1, 0, 0, BAD_PORT("0") },
-		{ "70000", -1, 0, 0, BAD_PORT("70000") },
-		{ "abc", -1, 0, 0, BAD_PORT("abc") },
-		{ "", -1, 0, 0, BAD_PORT("") },
-		{ "9999-9000", -1, 0, 0, "invalid port range '9999-9000' (start above end)" },
-		{ "1-", -1, 0, 0, BAD_PORT("1-") },
-		{ "-5", -1, 0, 0, BAD_PORT("-5") },
-		{ "-", -1, 0, 0, BAD_PORT("-") },
-		{ "99999999999", -1, 0, 0, BAD_PORT("99999999999") },
-		{ "1-99999999999", -1, 0, 0, BAD_PORT("1-99999999999") },
-		{ "65536-65537", -1, 0, 0, BAD_PORT("65536-65537") },
+		{ "0", -EINVAL, 0, 0, BAD_PORT("0") },
+		{ "70000", -EINVAL, 0, 0, BAD_PORT("70000") },
+		{ "abc", -EINVAL, 0, 0, BAD_PORT("abc") },
+		{ "", -EINVAL, 0, 0, BAD_PORT("") },
+		{ "9999-9000", -EINVAL, 0, 0, "invalid port range '9999-9000' (start above end)" },
+		{ "1-", -EINVAL, 0, 0, BAD_PORT("1-") },
+		{ "-5", -EINVAL, 0, 0, BAD_PORT("-5") },
+		{ "-", -EINVAL, 0, 0, BAD_PORT("-") },
+		{ "99999999999", -EINVAL, 0, 0, BAD_PORT("99999999999") },
+		{ "1-99999999999", -EINVAL, 0, 0, BAD_PORT("1-99999999999") },
+		{ "65536-65537", -EINVAL, 0, 0, BAD_PORT("65536-65537") },
 	};
 
 	(void)state;
@@ -693,11 +716,11 @@ static void test_parse_states(void **state)
 		{ "big", 0, 0, BIG, NULL },
 		{ "all", 0, 0, TCPSTAT_STATES_ALL, NULL },
 		{ "connected", BIT(LISTEN), 0, CONNECTED | BIT(LISTEN), NULL },
-		{ "FOO", 0, -1, 0, BAD_STATE("FOO") },
-		{ "LISTEN,", 0, -1, 0, BAD_STATE("") },
-		{ "established,bogus-state,listen", 0, -1, 0, BAD_STATE("bogus-state") },
-		{ "", 0, -1, 0, BAD_STATE("") },
-		{ "a-very-long-state-name", 0, -1, 0, BAD_STATE("a-very-long-state-name") },
+		{ "FOO", 0, -EINVAL, 0, BAD_STATE("FOO") },
+		{ "LISTEN,", 0, -EINVAL, 0, BAD_STATE("") },
+		{ "established,bogus-state,listen", 0, -EINVAL, 0, BAD_STATE("bogus-state") },
+		{ "", 0, -EINVAL, 0, BAD_STATE("") },
+		{ "a-very-long-state-name", 0, -EINVAL, 0, BAD_STATE("a-very-long-state-name") },
 	};
 
 	(void)state;
@@ -795,7 +818,7 @@ static void test_parse_prefix(void **state)
 
 		memset(&err, 0, sizeof(err));
 		rc = opts_parse_prefix(bad[i].arg, &p, &err);
-		if (rc != -1 || strcmp(err.msg, bad[i].msg) != 0)
+		if (rc != -EINVAL || strcmp(err.msg, bad[i].msg) != 0)
 			fail_msg("'%s': rc %d, msg \"%s\", expected \"%s\"", bad[i].arg, rc,
 				 err.msg, bad[i].msg);
 	}

@@ -1,5 +1,5 @@
 /*
- * procs.c - socket owners from /proc/PID/fd.
+ * owners.c - socket owners from /proc/PID/fd.
  *
  * netstat -p and ss -p resolve every socket link of every process into
  * hash tables of fixed size; here only the links to sockets that passed
@@ -14,71 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "procs.h"
+#include "owners.h"
 
-/* Fibonacci hashing spreads sequential inode numbers over the table. */
-static size_t slot_of(const struct inode_set *set, uint64_t inode)
-{
-	return (size_t)((inode * 0x9e3779b97f4a7c15ull) >> 32) & set->mask;
-}
-
-int inode_set_init(struct inode_set *set, size_t n)
-{
-	size_t cap = 16;
-
-	/* At most half full, so probes stay short. */
-	while (cap < 2 * n) {
-		if (cap > SIZE_MAX / 4)
-			return -ENOMEM;
-		cap *= 2;
-	}
-	set->slots = calloc(cap, sizeof(*set->slots));
-	if (!set->slots)
-		return -ENOMEM;
-	set->mask = cap - 1;
-	set->count = 0;
-	return 0;
-}
-
-void inode_set_free(struct inode_set *set)
-{
-	free(set->slots);
-	set->slots = NULL;
-}
-
-int inode_set_add(struct inode_set *set, uint64_t inode)
-{
-	size_t i = slot_of(set, inode);
-
-	if (inode == 0)
-		return 0;
-	while (set->slots[i] != 0) {
-		if (set->slots[i] == inode)
-			return 0;
-		i = (i + 1) & set->mask;
-	}
-	if (2 * (set->count + 1) > set->mask + 1)
-		return -ENOSPC;
-	set->slots[i] = inode;
-	set->count++;
-	return 0;
-}
-
-bool inode_set_has(const struct inode_set *set, uint64_t inode)
-{
-	size_t i = slot_of(set, inode);
-
-	if (inode == 0 || !set->slots)
-		return false;
-	while (set->slots[i] != 0) {
-		if (set->slots[i] == inode)
-			return true;
-		i = (i + 1) & set->mask;
-	}
-	return false;
-}
-
-bool procs_parse_socket_link(const char *link, size_t len, uint64_t *inode)
+bool owners_parse_socket_link(const char *link, size_t len, uint64_t *inode)
 {
 	static const char prefix[] = "socket:[";
 	const size_t plen = sizeof(prefix) - 1;
@@ -97,29 +35,19 @@ bool procs_parse_socket_link(const char *link, size_t len, uint64_t *inode)
 	return true;
 }
 
-static int add_owner(struct procs_table *t, uint64_t inode, uint32_t pid, const char *comm)
+static int add_owner(struct owners_table *t, uint64_t inode, uint32_t pid, const char *comm)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? 2 * t->cap : 64;
-		struct procs_owner *grown = realloc(t->owners, cap * sizeof(*grown));
+	struct tcpstat_owner o = { .inode = inode, .pid = pid };
 
-		if (!grown)
-			return -ENOMEM;
-		t->owners = grown;
-		t->cap = cap;
-	}
-	t->owners[t->n].inode = inode;
-	t->owners[t->n].pid = pid;
-	memcpy(t->owners[t->n].comm, comm, PROCS_COMM_MAX);
-	t->n++;
-	return 0;
+	memcpy(o.comm, comm, TCPSTAT_COMM_MAX);
+	return vec_push(&t->all, &o) ? 0 : -ENOMEM;
 }
 
 /* comm of pid, or "?" if it went away meanwhile. */
-static void read_comm(int pid_dir, char comm[PROCS_COMM_MAX])
+static void read_comm(int pid_dir, char comm[TCPSTAT_COMM_MAX])
 {
 	int fd = openat(pid_dir, "comm", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, comm, PROCS_COMM_MAX - 1) : -1;
+	ssize_t n = fd >= 0 ? read(fd, comm, TCPSTAT_COMM_MAX - 1) : -1;
 
 	if (fd >= 0)
 		close(fd);
@@ -134,9 +62,9 @@ static void read_comm(int pid_dir, char comm[PROCS_COMM_MAX])
 
 /* The matching sockets held by one process; a vanished one holds none. */
 static int scan_process(int proc_fd, const char *pid_name, uint32_t pid,
-			const struct inode_set *want, struct procs_table *t)
+			const struct u64set *want, struct owners_table *t)
 {
-	char comm[PROCS_COMM_MAX] = "";
+	char comm[TCPSTAT_COMM_MAX] = "";
 	int pid_dir = openat(proc_fd, pid_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int fd_dir;
 	DIR *fds;
@@ -162,8 +90,8 @@ static int scan_process(int proc_fd, const char *pid_name, uint32_t pid,
 			continue;
 		n = readlinkat(fd_dir, e->d_name, link, sizeof(link));
 		if (n <= 0 || (size_t)n >= sizeof(link) ||
-		    !procs_parse_socket_link(link, (size_t)n, &inode) ||
-		    !inode_set_has(want, inode))
+		    !owners_parse_socket_link(link, (size_t)n, &inode) ||
+		    !u64set_has(want, inode))
 			continue;
 		if (comm[0] == '\0')
 			read_comm(pid_dir, comm);
@@ -191,7 +119,7 @@ static bool parse_pid(const char *name, uint32_t *pid)
 
 static int compare_owners(const void *a, const void *b)
 {
-	const struct procs_owner *x = a, *y = b;
+	const struct tcpstat_owner *x = a, *y = b;
 
 	if (x->inode != y->inode)
 		return x->inode < y->inode ? -1 : 1;
@@ -199,20 +127,20 @@ static int compare_owners(const void *a, const void *b)
 }
 
 /* A socket dup'ed to several fds of one process lists that process once. */
-static void dedup_owners(struct procs_table *t)
+static void dedup_owners(struct owners_table *t)
 {
+	struct tcpstat_owner *o = t->all.data;
 	size_t kept = 0;
 
-	for (size_t i = 0; i < t->n; i++) {
-		if (kept > 0 && t->owners[kept - 1].inode == t->owners[i].inode &&
-		    t->owners[kept - 1].pid == t->owners[i].pid)
+	for (size_t i = 0; i < t->all.len; i++) {
+		if (kept > 0 && o[kept - 1].inode == o[i].inode && o[kept - 1].pid == o[i].pid)
 			continue;
-		t->owners[kept++] = t->owners[i];
+		o[kept++] = o[i];
 	}
-	t->n = kept;
+	t->all.len = kept;
 }
 
-static int walk_all(int proc_fd, const struct inode_set *want, struct procs_table *t)
+static int walk_all(int proc_fd, const struct u64set *want, struct owners_table *t)
 {
 	DIR *dir = fdopendir(dup(proc_fd));
 	struct dirent *e;
@@ -230,18 +158,15 @@ static int walk_all(int proc_fd, const struct inode_set *want, struct procs_tabl
 	return rc;
 }
 
-int procs_lookup(const char *proc_root, const struct inode_set *want, const uint32_t *pids,
-		 size_t n_pids, struct procs_table *t, struct tcpstat_error *err)
+int owners_lookup(const char *proc_root, const struct u64set *want, const uint32_t *pids,
+		 size_t n_pids, struct owners_table *t, struct tcpstat_error *err)
 {
 	int proc_fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc = 0;
 
-	memset(t, 0, sizeof(*t));
-	if (proc_fd < 0) {
-		err->errnum = errno;
-		snprintf(err->msg, sizeof(err->msg), "cannot open %s", proc_root);
-		return -err->errnum;
-	}
+	vec_init(&t->all, sizeof(struct tcpstat_owner), 0);
+	if (proc_fd < 0)
+		return err_set(err, errno, "cannot open %s", proc_root);
 	if (want->count > 0 && n_pids == 0) {
 		rc = walk_all(proc_fd, want, t);
 	} else {
@@ -254,21 +179,20 @@ int procs_lookup(const char *proc_root, const struct inode_set *want, const uint
 	}
 	close(proc_fd);
 	if (rc < 0) {
-		err->errnum = -rc;
-		snprintf(err->msg, sizeof(err->msg), "reading %s/*/fd", proc_root);
-		procs_table_free(t);
-		return rc;
+		owners_table_free(t);
+		return err_set(err, -rc, "reading %s/*/fd", proc_root);
 	}
-	if (t->n > 1)
-		qsort(t->owners, t->n, sizeof(*t->owners), compare_owners);
+	if (t->all.len > 1)
+		qsort(t->all.data, t->all.len, t->all.elem, compare_owners);
 	dedup_owners(t);
 	return 0;
 }
 
-size_t procs_owners_of(const struct procs_table *t, uint64_t inode,
-		       const struct procs_owner **first)
+size_t owners_of(const struct owners_table *t, uint64_t inode,
+		 const struct tcpstat_owner **first)
 {
-	size_t lo = 0, hi = t->n, end;
+	const struct tcpstat_owner *o = t->all.data;
+	size_t lo = 0, hi = t->all.len, end;
 
 	*first = NULL;
 	if (inode == 0)
@@ -276,20 +200,19 @@ size_t procs_owners_of(const struct procs_table *t, uint64_t inode,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (t->owners[mid].inode < inode)
+		if (o[mid].inode < inode)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (end = lo; end < t->n && t->owners[end].inode == inode; end++)
+	for (end = lo; end < t->all.len && o[end].inode == inode; end++)
 		;
 	if (end > lo)
-		*first = &t->owners[lo];
+		*first = &o[lo];
 	return end - lo;
 }
 
-void procs_table_free(struct procs_table *t)
+void owners_table_free(struct owners_table *t)
 {
-	free(t->owners);
-	memset(t, 0, sizeof(*t));
+	vec_free(&t->all);
 }

@@ -1,7 +1,8 @@
 /*
- * test_procs.c - socket owners: the "socket:[N]" link parser, the inode
- * set, and the /proc walk on a fake /proc tree built in a temporary
- * folder (pid folders with fd symlinks and comm files).
+ * test_owners.c - socket owners (owners/): the "socket:[N]" link parser
+ * and the /proc walk on a fake /proc tree built in a temporary folder
+ * (pid folders with fd symlinks and comm files). The inode set it is
+ * given (base/u64set) is tested in test_base.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "procs.h"
+#include "owners.h"
+#include "u64set.h"
 
 static void test_link_parser(void **state)
 {
@@ -46,41 +48,15 @@ static void test_link_parser(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint64_t inode = 777;
-		bool ok = procs_parse_socket_link(cases[i].link, strlen(cases[i].link), &inode);
+		bool ok = owners_parse_socket_link(cases[i].link, strlen(cases[i].link), &inode);
 
 		if (ok != cases[i].ok || (ok && inode != cases[i].inode))
 			fail_msg("'%s': %d %llu", cases[i].link, ok, (unsigned long long)inode);
 	}
 	/* The length given counts, not a NUL. */
 	uint64_t inode;
-	assert_true(procs_parse_socket_link("socket:[42]trailing", 11, &inode));
+	assert_true(owners_parse_socket_link("socket:[42]trailing", 11, &inode));
 	assert_int_equal(inode, 42);
-}
-
-static void test_inode_set(void **state)
-{
-	struct inode_set set;
-
-	(void)state;
-	assert_int_equal(inode_set_init(&set, 1000), 0);
-	for (uint64_t i = 1; i <= 1000; i++)
-		assert_int_equal(inode_set_add(&set, i * 4096), 0);
-	assert_int_equal(inode_set_add(&set, 4096), 0);      /* again: no change */
-	assert_int_equal(inode_set_add(&set, 0), 0);         /* 0 is never kept */
-	assert_int_equal(set.count, 1000);
-	for (uint64_t i = 1; i <= 1000; i++)
-		assert_true(inode_set_has(&set, i * 4096));
-	assert_false(inode_set_has(&set, 4097));
-	assert_false(inode_set_has(&set, 0));
-	assert_false(inode_set_has(&set, 1001 * 4096));
-	inode_set_free(&set);
-
-	/* Never fuller than half: an add past the size asked for is refused. */
-	assert_int_equal(inode_set_init(&set, 0), 0);
-	for (uint64_t i = 1; i <= 8; i++)
-		assert_int_equal(inode_set_add(&set, i), 0);
-	assert_int_equal(inode_set_add(&set, 9), -ENOSPC);
-	inode_set_free(&set);
 }
 
 struct fake_proc {
@@ -157,80 +133,118 @@ static int remove_fake_proc(void **state)
 	return 0;
 }
 
-static void want_set(struct inode_set *set)
+static void want_set(struct u64set *set)
 {
-	assert_int_equal(inode_set_init(set, 3), 0);
-	inode_set_add(set, 100);
-	inode_set_add(set, 200);
-	inode_set_add(set, 300);
+	assert_int_equal(u64set_init(set, 3), 0);
+	u64set_add(set, 100);
+	u64set_add(set, 200);
+	u64set_add(set, 300);
 }
 
 static void test_lookup_all(void **state)
 {
 	struct fake_proc *p = *state;
-	struct inode_set want;
-	struct procs_table t;
+	struct u64set want;
+	struct owners_table t;
 	struct tcpstat_error err;
-	const struct procs_owner *o;
+	const struct tcpstat_owner *o;
 
 	want_set(&want);
-	assert_int_equal(procs_lookup(p->root, &want, NULL, 0, &t, &err), 0);
+	assert_int_equal(owners_lookup(p->root, &want, NULL, 0, &t, &err), 0);
 	/* 100: 812 once (despite the dup) and 813; 200: 812; 300: 40 and 60 */
-	assert_int_equal(t.n, 5);
-	assert_int_equal(procs_owners_of(&t, 100, &o), 2);
+	assert_int_equal(t.all.len, 5);
+	assert_int_equal(owners_of(&t, 100, &o), 2);
 	assert_int_equal(o[0].pid, 812);
 	assert_string_equal(o[0].comm, "nginx");
 	assert_int_equal(o[1].pid, 813);
-	assert_int_equal(procs_owners_of(&t, 200, &o), 1);
+	assert_int_equal(owners_of(&t, 200, &o), 1);
 	assert_int_equal(o[0].pid, 812);
-	assert_int_equal(procs_owners_of(&t, 300, &o), 2);
+	assert_int_equal(owners_of(&t, 300, &o), 2);
 	assert_int_equal(o[0].pid, 40);
 	assert_string_equal(o[0].comm, "echo-client");
 	assert_int_equal(o[1].pid, 60);
 	assert_string_equal(o[1].comm, "?");
-	assert_int_equal(procs_owners_of(&t, 400, &o), 0);
+	assert_int_equal(owners_of(&t, 400, &o), 0);
 	assert_null(o);
-	assert_int_equal(procs_owners_of(&t, 0, &o), 0);
-	procs_table_free(&t);
-	inode_set_free(&want);
+	assert_int_equal(owners_of(&t, 0, &o), 0);
+	owners_table_free(&t);
+	u64set_free(&want);
 }
 
 /* With pids given, only those are read, even if others hold the sockets. */
 static void test_lookup_pids(void **state)
 {
 	struct fake_proc *p = *state;
-	struct inode_set want;
-	struct procs_table t;
+	struct u64set want;
+	struct owners_table t;
 	struct tcpstat_error err;
-	const struct procs_owner *o;
+	const struct tcpstat_owner *o;
 	const uint32_t pids[] = { 813, 50, 99999 };
 
 	want_set(&want);
-	assert_int_equal(procs_lookup(p->root, &want, pids, 3, &t, &err), 0);
-	assert_int_equal(t.n, 1);
-	assert_int_equal(procs_owners_of(&t, 100, &o), 1);
+	assert_int_equal(owners_lookup(p->root, &want, pids, 3, &t, &err), 0);
+	assert_int_equal(t.all.len, 1);
+	assert_int_equal(owners_of(&t, 100, &o), 1);
 	assert_int_equal(o[0].pid, 813);
-	procs_table_free(&t);
-	inode_set_free(&want);
+	owners_table_free(&t);
+	u64set_free(&want);
+}
+
+/* comm is cut where the kernel cuts it (15 bytes); the table is sorted by inode, then pid. */
+static void test_lookup_comm_and_order(void **state)
+{
+	struct fake_proc *p = *state;
+	static const char *const longname[] = { "socket:[500]", "socket:[300]" };
+	static const char *const exact[] = { "socket:[500]" };
+	struct u64set want;
+	struct owners_table t;
+	struct tcpstat_error err;
+	const struct tcpstat_owner *o, *all;
+
+	add_process(p, 900, "a-very-long-program-name\n", longname, 2);
+	add_process(p, 7, "fifteen-chars-x\n", exact, 1);
+	add_process(p, 8, "\n", exact, 1);          /* an empty comm */
+	assert_int_equal(u64set_init(&want, 4), 0);
+	assert_int_equal(u64set_add(&want, 500), 0);
+	assert_int_equal(u64set_add(&want, 300), 0);
+	assert_int_equal(owners_lookup(p->root, &want, NULL, 0, &t, &err), 0);
+	assert_int_equal(owners_of(&t, 500, &o), 3);
+	assert_int_equal(o[0].pid, 7);
+	assert_string_equal(o[0].comm, "fifteen-chars-x");
+	assert_int_equal(o[1].pid, 8);
+	assert_string_equal(o[1].comm, "");
+	assert_int_equal(o[2].pid, 900);
+	assert_string_equal(o[2].comm, "a-very-long-pro");
+	assert_int_equal(owners_of(&t, 300, &o), 3);   /* 40, 60 and 900 */
+	assert_int_equal(o[2].pid, 900);
+	assert_int_equal(owners_of(&t, 100, &o), 0);   /* not wanted this time */
+	/* The whole table: by inode, then pid. */
+	all = t.all.data;
+	for (size_t i = 1; i < t.all.len; i++)
+		assert_true(all[i - 1].inode < all[i].inode ||
+			    (all[i - 1].inode == all[i].inode && all[i - 1].pid < all[i].pid));
+	owners_table_free(&t);
+	assert_int_equal(t.all.len, 0);
+	u64set_free(&want);
 }
 
 static void test_lookup_errors(void **state)
 {
-	struct inode_set want;
-	struct procs_table t;
+	struct u64set want;
+	struct owners_table t;
 	struct tcpstat_error err;
 
 	(void)state;
 	want_set(&want);
-	assert_int_equal(procs_lookup("/nonexistent-proc", &want, NULL, 0, &t, &err), -ENOENT);
+	assert_int_equal(owners_lookup("/nonexistent-proc", &want, NULL, 0, &t, &err), -ENOENT);
 	assert_string_equal(err.msg, "cannot open /nonexistent-proc");
-	inode_set_free(&want);
+	u64set_free(&want);
 	/* Nothing wanted: nothing read, nothing found. */
-	assert_int_equal(inode_set_init(&want, 0), 0);
-	assert_int_equal(procs_lookup("/proc", &want, NULL, 0, &t, &err), 0);
-	assert_int_equal(t.n, 0);
-	procs_table_free(&t);
-	inode_set_free(&want);
+	assert_int_equal(u64set_init(&want, 0), 0);
+	assert_int_equal(owners_lookup("/proc", &want, NULL, 0, &t, &err), 0);
+	assert_int_equal(t.all.len, 0);
+	owners_table_free(&t);
+	u64set_free(&want);
 }
 
 /* The real /proc: this test process holds a socket, and finds itself. */
@@ -239,24 +253,24 @@ static void test_lookup_self(void **state)
 	int pipes[2];
 	char link[64];
 	struct stat st;
-	struct inode_set want;
-	struct procs_table t;
+	struct u64set want;
+	struct owners_table t;
 	struct tcpstat_error err;
-	const struct procs_owner *o;
+	const struct tcpstat_owner *o;
 	uint32_t me = (uint32_t)getpid();
 
 	(void)state;
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pipes), 0);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", pipes[0]);
 	assert_int_equal(stat(link, &st), 0);
-	assert_int_equal(inode_set_init(&want, 1), 0);
-	inode_set_add(&want, st.st_ino);
-	assert_int_equal(procs_lookup("/proc", &want, &me, 1, &t, &err), 0);
-	assert_int_equal(procs_owners_of(&t, st.st_ino, &o), 1);
+	assert_int_equal(u64set_init(&want, 1), 0);
+	u64set_add(&want, st.st_ino);
+	assert_int_equal(owners_lookup("/proc", &want, &me, 1, &t, &err), 0);
+	assert_int_equal(owners_of(&t, st.st_ino, &o), 1);
 	assert_int_equal(o[0].pid, me);
-	assert_string_equal(o[0].comm, "test_procs");
-	procs_table_free(&t);
-	inode_set_free(&want);
+	assert_string_equal(o[0].comm, "test_owners");
+	owners_table_free(&t);
+	u64set_free(&want);
 	close(pipes[0]);
 	close(pipes[1]);
 }
@@ -265,9 +279,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_parser),
-		cmocka_unit_test(test_inode_set),
 		cmocka_unit_test_setup_teardown(test_lookup_all, make_fake_proc, remove_fake_proc),
 		cmocka_unit_test_setup_teardown(test_lookup_pids, make_fake_proc, remove_fake_proc),
+		cmocka_unit_test_setup_teardown(test_lookup_comm_and_order, make_fake_proc,
+						remove_fake_proc),
 		cmocka_unit_test(test_lookup_errors),
 		cmocka_unit_test(test_lookup_self),
 	};

@@ -1,0 +1,45 @@
+/*
+ * clock.h - time for the modes that loop: the monotonic clock for
+ * deadlines, the wall clock for what is printed, and sleeps that end at
+ * once when the stop flag is set. The flag is passed in, never read from a
+ * global here.
+ */
+#ifndef TCPSTAT_BASE_CLOCK_H
+#define TCPSTAT_BASE_CLOCK_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Milliseconds on the monotonic clock. */
+uint64_t clock_now_ms(void);
+
+/*
+ * The local time, "2026-11-24 13:02:11.204" (with_date) or "13:02:11.204",
+ * into buf (at least 32 bytes).
+ */
+void clock_wall(char *buf, size_t size, bool with_date);
+
+/*
+ * ppoll() on fds until the monotonic time deadline_ms, with SIGINT and
+ * SIGTERM let through. Returns as ppoll does; -1 at once if *stop is set.
+ */
+int clock_ppoll(struct pollfd *fds, nfds_t n, uint64_t deadline_ms,
+		const volatile sig_atomic_t *stop);
+
+/*
+ * Sleeps until the monotonic time deadline_ms, or until *stop is set.
+ * Returns whether to go on (false: stopped).
+ */
+bool clock_sleep_until(uint64_t deadline_ms, const volatile sig_atomic_t *stop);
+
+/*
+ * Installs SIGINT and SIGTERM handlers that set the one stop flag, and
+ * returns it: the one piece of mutable global state, since a signal
+ * handler can reach no other.
+ */
+const volatile sig_atomic_t *clock_catch_stop_signals(void);
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * dump.c - the backend table, the fallback and the one filter. Records are
+ * handed on as they arrive, so memory does not grow with the number of
+ * sockets; only the owner lookup keeps records (owned.c).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dump.h"
+#include "netlink.h"
+#include "owners.h"
+#include "procfs.h"
+#include "u64set.h"
+#include "vec.h"
+
+struct tcpstat_backend {
+	const char *name;
+	tcpstat_dump_fn *dump;
+};
+
+static const struct tcpstat_backend backends[] = {
+	[DUMP_NETLINK] = { .name = "netlink", .dump = nl_dump },
+	[DUMP_PROC] = { .name = "proc", .dump = procfs_dump },
+};
+
+bool dump_netlink_unavailable(int errnum)
+{
+	switch (errnum) {
+	case EPERM:
+	case EACCES:
+	case EPROTONOSUPPORT:
+	case EAFNOSUPPORT:
+	case ENOENT:
+	case EOPNOTSUPP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Between a backend and the caller: the filter, and a count. */
+struct filtered {
+	const struct filter *filter;
+	unsigned unknown;          /* FILTER_NO_OWNERS while owners are not known */
+	dump_emit_fn *emit;
+	tcpstat_emit_fn *keep;     /* instead of emit, when owners come later */
+	void *arg;
+	unsigned long seen;        /* records from the backend, matching or not */
+};
+
+static int on_record(const struct tcpstat_sock *s, void *arg)
+{
+	struct filtered *f = arg;
+
+	f->seen++;
+	if (!filter_match(f->filter, s, NULL, f->unknown))
+		return 0;
+	return f->keep ? f->keep(s, f->arg) : f->emit(s, NULL, f->arg);
+}
+
+/* One backend's records through the filter, with auto's fallback. */
+static int run_backend(const struct dump_request *req, struct filtered *f,
+		       struct dump_result *res, struct tcpstat_error *err)
+{
+	enum dump_backend which = req->backend == DUMP_AUTO ? DUMP_NETLINK : req->backend;
+	int rc = backends[which].dump(req->filter, on_record, f, err);
+
+	/* Fall back only while nothing came through, or rows would repeat. */
+	if (rc < 0 && req->backend == DUMP_AUTO && f->seen == 0 &&
+	    dump_netlink_unavailable(-rc)) {
+		res->fell_back = true;
+		res->fallback = *err;
+		which = DUMP_PROC;
+		rc = backends[which].dump(req->filter, on_record, f, err);
+	}
+	res->backend = backends[which].name;
+	return rc;
+}
+
+/* ---- with owners: keep, look up, judge again ---------------------------- */
+
+struct owned {
+	const struct dump_request *req;
+	struct vec kept;           /* struct tcpstat_sock */
+	bool out_of_memory;
+};
+
+static int keep(const struct tcpstat_sock *s, void *arg)
+{
+	struct owned *o = arg;
+
+	/*
+	 * A socket without an inode (TIME_WAIT, orphans) has no owner: that is
+	 * known now, so judge it now, and keep it only when it matches.
+	 */
+	if (s->inode == 0 && !filter_match(o->req->filter, s, NULL, FILTER_KNOW_ALL))
+		return 0;
+	if (!vec_push(&o->kept, s)) {
+		o->out_of_memory = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* The kept records' owners, then the whole filter again, then emit. */
+static int emit_owned(struct owned *o, dump_emit_fn *emit, void *arg,
+		      struct tcpstat_error *err)
+{
+	const struct tcpstat_sock *kept = o->kept.data;
+	uint32_t pids[TCPSTAT_MAX_FILTERS];
+	size_t n_pids = 0;
+	struct owners_table table;
+	struct u64set want;
+	int rc = u64set_init(&want, o->kept.len);
+
+	if (rc < 0)
+		return err_set(err, -rc, "socket owners");
+	for (size_t i = 0; i < o->kept.len; i++)
+		u64set_add(&want, kept[i].inode);
+	/*
+	 * When every match must be held by one of a few pids and no owner is
+	 * printed, only those processes need reading.
+	 */
+	if (!o->req->all_owners)
+		n_pids = filter_required_pids(o->req->filter, pids, TCPSTAT_MAX_FILTERS);
+	rc = owners_lookup("/proc", &want, pids, n_pids, &table, err);
+	u64set_free(&want);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < o->kept.len && rc == 0; i++) {
+		struct tcpstat_owners owners;
+
+		owners.n = owners_of(&table, kept[i].inode, &owners.list);
+		if (filter_match(o->req->filter, &kept[i], &owners, FILTER_KNOW_ALL))
+			rc = emit(&kept[i], &owners, arg);
+	}
+	owners_table_free(&table);
+	return rc;
+}
+
+static int dump_owned(const struct dump_request *req, dump_emit_fn *emit, void *arg,
+		      struct dump_result *res, struct tcpstat_error *err)
+{
+	struct owned o = { .req = req };
+	struct filtered f = { .filter = req->filter, .unknown = FILTER_NO_OWNERS,
+			      .keep = keep, .arg = &o };
+	int rc;
+
+	vec_init(&o.kept, sizeof(struct tcpstat_sock), 0);
+	rc = run_backend(req, &f, res, err);
+	if (o.out_of_memory)
+		rc = err_set(err, ENOMEM, "keeping %zu sockets for -P", o.kept.len);
+	else if (rc == 0)
+		rc = emit_owned(&o, emit, arg, err);
+	vec_free(&o.kept);
+	return rc;
+}
+
+/* ---- the stream --------------------------------------------------------- */
+
+int dump_run(const struct dump_request *req, dump_emit_fn *emit, void *arg,
+	     struct dump_result *res, struct tcpstat_error *err)
+{
+	struct filtered f = { .filter = req->filter, .emit = emit, .arg = arg };
+
+	memset(res, 0, sizeof(*res));
+	if (req->owners || filter_needs_owners(req->filter))
+		return dump_owned(req, emit, arg, res, err);
+	return run_backend(req, &f, res, err);
+}

@@ -1,0 +1,190 @@
+/*
+ * poll.c - the polling source of -E: each interval a snapshot of the
+ * matching sockets, diffed with the one before (snapshot.c). A socket
+ * that lives and dies between two polls is invisible to that, unless the
+ * kernel reports its destruction (the sock_diag destroy groups).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+
+#include "clock.h"
+#include "netlink.h"
+#include "source.h"
+#include "vec.h"
+
+/* Destroy reports kept between two polls; past this they are counted as lost. */
+#define MAX_PENDING 65536
+
+/* A destroy report waiting for the next poll to be judged. */
+struct pending {
+	struct events_key key;
+	uint8_t state;
+	char stamp[32];
+};
+
+struct poller {
+	struct events_config cfg;
+	struct snapshot sn;
+	struct mnl_socket *reports;
+	struct vec pending;         /* struct pending */
+	uint64_t next_ms;           /* when the next poll is due */
+	char stamp[32];             /* the poll's wall time, "13:02:11.204" */
+	events_emit_fn *emit;       /* for the current poll */
+	void *arg;
+	unsigned long lost;
+};
+
+static int poll_open(void **state, const struct events_config *cfg, struct events_status *st,
+		     struct tcpstat_error *err)
+{
+	struct poller *p = calloc(1, sizeof(*p));
+	const struct filter *f = cfg->dump->filter;
+
+	memset(st, 0, sizeof(*st));
+	if (!p || snapshot_init(&p->sn) < 0) {
+		free(p);
+		return err_set(err, ENOMEM, "events table");
+	}
+	p->cfg = *cfg;
+	vec_init(&p->pending, sizeof(struct pending), MAX_PENDING);
+	p->reports = nl_reports_open(filter_may_family(f, AF_INET), filter_may_family(f, AF_INET6),
+				     &st->why_not);
+	st->destroy_groups = p->reports != NULL;
+	p->next_ms = clock_now_ms();
+	*state = p;
+	return 0;
+}
+
+static void poll_close(void *state, struct events_status *st)
+{
+	struct poller *p = state;
+
+	st->lost = p->lost;
+	snapshot_free(&p->sn);
+	vec_free(&p->pending);
+	nl_reports_close(p->reports);
+	free(p);
+}
+
+static int on_snapshot(const struct tcpstat_sock *s, const struct tcpstat_owners *owners,
+		       void *arg)
+{
+	struct poller *p = arg;
+
+	(void)owners;
+	return snapshot_add(&p->sn, s, p->emit, p->arg);
+}
+
+/*
+ * Destroy reports, kept until the next poll says whether they matter. The
+ * kernel reports a destroyed socket as CLOSE: judge all but the state.
+ */
+static int on_report(const struct tcpstat_sock *s, void *arg)
+{
+	struct poller *p = arg;
+	struct pending item = { .state = s->state };
+
+	if (!filter_match(p->cfg.dump->filter, s, NULL, FILTER_NO_STATE | FILTER_NO_OWNERS))
+		return 0;
+	events_key_of(s, &item.key);
+	clock_wall(item.stamp, sizeof(item.stamp), false);
+	if (!vec_push(&p->pending, &item))
+		p->lost++;
+	return 0;
+}
+
+/*
+ * A destroy report for a socket neither poll saw tells of a socket that
+ * came and went between them (a reported socket still listed, say a
+ * connection now in TIME_WAIT, is not gone).
+ */
+static int report_unseen(struct poller *p)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < p->pending.len && rc == 0; i++) {
+		const struct pending *q = vec_at(&p->pending, i);
+		struct tcpstat_sock s;
+		struct out_event e = { OUT_EVENT_GONE_UNSEEN, q->stamp, &s, 0, 0 };
+
+		if (snapshot_knows(&p->sn, &q->key))
+			continue;
+		events_sock_of(&q->key, q->state, &s);
+		rc = p->emit(&e, p->arg);
+	}
+	vec_clear(&p->pending);
+	return rc;
+}
+
+static int poll_once(struct poller *p, struct tcpstat_error *err)
+{
+	struct dump_result res;
+	bool first = p->sn.first;
+	int rc;
+
+	clock_wall(p->stamp, sizeof(p->stamp), false);
+	if (snapshot_begin(&p->sn, clock_now_ms(), p->stamp) < 0)
+		return err_set(err, ENOMEM, "events table");
+	rc = dump_run(p->cfg.dump, on_snapshot, p, &res, err);
+	if (rc == -ENOMEM)
+		return err_set(err, ENOMEM, "events table");
+	if (rc != 0)
+		return rc;
+	rc = snapshot_gone(&p->sn, p->emit, p->arg);
+	if (rc == 0 && !first)
+		rc = report_unseen(p);
+	vec_clear(&p->pending);
+	snapshot_next(&p->sn);
+	return rc;
+}
+
+/* Until the next poll is due: sleep, or read destroy reports as they come. */
+static bool wait_reading(struct poller *p, struct tcpstat_error *err)
+{
+	const volatile sig_atomic_t *stop = p->cfg.stop;
+
+	if (!p->reports)
+		return clock_sleep_until(p->next_ms, stop);
+	while (!*stop) {
+		struct pollfd pfd = { .fd = nl_reports_fd(p->reports), .events = POLLIN };
+
+		if (clock_now_ms() >= p->next_ms)
+			return true;
+		if (clock_ppoll(&pfd, 1, p->next_ms, stop) > 0 &&
+		    nl_reports_read(p->reports, on_report, p, err) < 0)
+			p->lost++;
+	}
+	return false;
+}
+
+static int poll_step(void *state, events_emit_fn *emit, void *arg, struct tcpstat_error *err)
+{
+	struct poller *p = state;
+	int rc;
+
+	p->emit = emit;
+	p->arg = arg;
+	rc = poll_once(p, err);
+	if (rc != 0)
+		return rc;
+	p->next_ms += p->cfg.interval_ms;
+	/* Late (a slow dump): start afresh rather than poll in a burst. */
+	if (p->next_ms < clock_now_ms())
+		p->next_ms = clock_now_ms() + p->cfg.interval_ms;
+	if (wait_reading(p, err))
+		return 0;
+	/* Stopped: one last poll, so no destroy report waits in vain. */
+	if (p->pending.len > 0 && (rc = poll_once(p, err)) != 0)
+		return rc;
+	return 1;
+}
+
+const struct events_source events_poll_source = {
+	.name = "poll",
+	.open = poll_open,
+	.step = poll_step,
+	.close = poll_close,
+};

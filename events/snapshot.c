@@ -1,0 +1,207 @@
+/* snapshot.c - see snapshot.h. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "snapshot.h"
+
+void events_key_of(const struct tcpstat_sock *s, struct events_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = s->family;
+	key->local_port = s->local_port;
+	key->peer_port = s->peer_port;
+	memcpy(key->local_addr, s->local_addr, 16);
+	memcpy(key->peer_addr, s->peer_addr, 16);
+}
+
+void events_sock_of(const struct events_key *key, uint8_t state, struct tcpstat_sock *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->family = key->family;
+	s->local_port = key->local_port;
+	s->peer_port = key->peer_port;
+	memcpy(s->local_addr, key->local_addr, 16);
+	memcpy(s->peer_addr, key->peer_addr, 16);
+	s->state = state;
+}
+
+/* FNV-1a over the key's bytes (no padding: it was zeroed). */
+static size_t key_hash(const struct events_key *key)
+{
+	const uint8_t *p = (const uint8_t *)key;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < sizeof(*key); i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return (size_t)h;
+}
+
+int events_table_init(struct events_table *t, size_t expected)
+{
+	size_t cap = 64;
+
+	while (cap < 2 * expected && cap < SIZE_MAX / 4)
+		cap *= 2;
+	t->slots = calloc(cap, sizeof(*t->slots));
+	t->mask = cap - 1;
+	t->count = 0;
+	return t->slots ? 0 : -ENOMEM;
+}
+
+void events_table_free(struct events_table *t)
+{
+	free(t->slots);
+	t->slots = NULL;
+	t->count = 0;
+}
+
+static struct events_entry *probe(const struct events_table *t, const struct events_key *key)
+{
+	size_t i = key_hash(key) & t->mask;
+
+	while (t->slots[i].used && memcmp(&t->slots[i].key, key, sizeof(*key)) != 0)
+		i = (i + 1) & t->mask;
+	return &t->slots[i];
+}
+
+struct events_entry *events_table_find(const struct events_table *t,
+				       const struct events_key *key)
+{
+	struct events_entry *e;
+
+	if (!t->slots)
+		return NULL;
+	e = probe(t, key);
+	return e->used ? e : NULL;
+}
+
+/* Doubles the table, so it stays at most half full. */
+static int grow(struct events_table *t)
+{
+	struct events_table bigger = {
+		.slots = calloc(2 * (t->mask + 1), sizeof(*t->slots)),
+		.mask = 2 * (t->mask + 1) - 1,
+		.count = t->count,
+	};
+
+	if (!bigger.slots)
+		return -ENOMEM;
+	for (size_t i = 0; i <= t->mask; i++)
+		if (t->slots[i].used)
+			*probe(&bigger, &t->slots[i].key) = t->slots[i];
+	free(t->slots);
+	*t = bigger;
+	return 0;
+}
+
+struct events_entry *events_table_add(struct events_table *t, const struct events_key *key,
+				      bool *added)
+{
+	struct events_entry *e = probe(t, key);
+
+	*added = !e->used;
+	if (e->used)
+		return e;
+	if (2 * (t->count + 1) > t->mask + 1) {
+		if (grow(t) < 0)
+			return NULL;
+		e = probe(t, key);
+	}
+	memset(e, 0, sizeof(*e));
+	e->key = *key;
+	e->used = true;
+	t->count++;
+	return e;
+}
+
+int snapshot_init(struct snapshot *sn)
+{
+	memset(sn, 0, sizeof(*sn));
+	sn->first = true;
+	return events_table_init(&sn->prev, 0);
+}
+
+void snapshot_free(struct snapshot *sn)
+{
+	events_table_free(&sn->prev);
+	events_table_free(&sn->cur);
+}
+
+int snapshot_begin(struct snapshot *sn, uint64_t now_ms, const char *stamp)
+{
+	sn->now_ms = now_ms;
+	sn->stamp = stamp;
+	events_table_free(&sn->cur);
+	return events_table_init(&sn->cur, sn->prev.count);
+}
+
+static int emit_one(events_emit_fn *emit, void *arg, enum out_event_kind kind,
+		    const char *stamp, const struct events_key *key, uint8_t state,
+		    uint8_t old_state, uint64_t seen_ms)
+{
+	struct tcpstat_sock s;
+	struct out_event e = { kind, stamp, &s, old_state, seen_ms };
+
+	events_sock_of(key, state, &s);
+	return emit(&e, arg);
+}
+
+int snapshot_add(struct snapshot *sn, const struct tcpstat_sock *s, events_emit_fn *emit,
+		 void *arg)
+{
+	struct events_key key;
+	struct events_entry *now, *before;
+	bool added;
+
+	events_key_of(s, &key);
+	now = events_table_add(&sn->cur, &key, &added);
+	if (!now)
+		return -ENOMEM;
+	now->state = s->state;
+	/* /proc is not read atomically: a socket may come twice in one snapshot. */
+	if (!added)
+		return 0;
+	before = events_table_find(&sn->prev, &key);
+	now->first_ms = before ? before->first_ms : sn->now_ms;
+	if (before)
+		before->seen = true;
+	if (sn->first)
+		return 0;
+	if (!before)
+		return emit_one(emit, arg, OUT_EVENT_NEW, sn->stamp, &key, s->state, 0, 0);
+	if (before->state != s->state)
+		return emit_one(emit, arg, OUT_EVENT_CHANGE, sn->stamp, &key, s->state,
+				before->state, 0);
+	return 0;
+}
+
+int snapshot_gone(const struct snapshot *sn, events_emit_fn *emit, void *arg)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !sn->first && i <= sn->prev.mask && rc == 0; i++) {
+		const struct events_entry *e = &sn->prev.slots[i];
+
+		if (e->used && !e->seen)
+			rc = emit_one(emit, arg, OUT_EVENT_GONE, sn->stamp, &e->key, e->state, 0,
+				      sn->now_ms - e->first_ms);
+	}
+	return rc;
+}
+
+void snapshot_next(struct snapshot *sn)
+{
+	struct events_table done = sn->prev;
+
+	sn->first = false;
+	sn->prev = sn->cur;
+	sn->cur.slots = NULL;
+	sn->cur.count = 0;
+	events_table_free(&done);
+}
+
+bool snapshot_knows(const struct snapshot *sn, const struct events_key *key)
+{
+	return events_table_find(&sn->cur, key) || events_table_find(&sn->prev, key);
+}

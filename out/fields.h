@@ -1,0 +1,78 @@
+/*
+ * fields.h - the field registry: each thing tcpstat prints about a socket
+ * is defined here once, with its -O name, header, width, alignment, JSON
+ * key and how its text and its JSON value are written. The formats in
+ * out/ only choose and arrange fields.
+ */
+#ifndef TCPSTAT_OUT_FIELDS_H
+#define TCPSTAT_OUT_FIELDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "line.h"
+#include "tcpstat.h"
+
+/* One socket to print, and its owners when they were looked up (else NULL). */
+struct out_row {
+	const struct tcpstat_sock *s;
+	const struct tcpstat_owners *owners;
+};
+
+enum out_field_id {
+	/* Table columns, in -O help's order. */
+	OUT_F_PROTO,
+	OUT_F_RECV_Q,
+	OUT_F_SEND_Q,
+	OUT_F_LOCAL,
+	OUT_F_PEER,
+	OUT_F_LOCAL_ADDR,
+	OUT_F_LOCAL_PORT,
+	OUT_F_PEER_ADDR,
+	OUT_F_PEER_PORT,
+	OUT_F_STATE,
+	OUT_F_UID,
+	OUT_F_INODE,
+	OUT_F_TIMER,
+	OUT_F_PROCESS,
+	/* JSON keys that are no column of their own. */
+	OUT_F_TIMER_MS,
+	OUT_F_RETRANS,
+	OUT_F_PROBES,
+	OUT_F_PIDS,
+	OUT_F_PROGRAMS,
+	OUT_F_COUNT,
+};
+
+#define OUT_MAX_COLUMNS 32
+
+struct out_field {
+	const char *name;       /* -O's name; NULL: no table column */
+	const char *header;
+	const char *json_key;   /* NULL: no JSON key */
+	uint8_t width;          /* the cell is padded to this, unless last */
+	bool right;             /* right-aligned (numbers, as netstat) */
+	/* The cell's text; plain: -O with -H, so it must stay one word. */
+	void (*put)(struct line *l, const struct out_row *r, bool plain);
+	/* The JSON value. */
+	void (*json)(struct line *l, const struct out_row *r);
+	const char *help;
+};
+
+extern const struct out_field out_fields[OUT_F_COUNT];
+
+/* The netstat name of a state ("TIME_WAIT"), or "?" for a number it lacks. */
+const char *out_state_name(unsigned state);
+
+/*
+ * Writes field id's text for r into buf (size at least 2), as a cell
+ * would show it. Returns its length, without the NUL.
+ */
+size_t out_field_text(char *buf, size_t size, enum out_field_id id, const struct out_row *r,
+		      bool plain);
+
+/* Puts ,"key": (first: no comma), for the JSON writers. */
+void out_json_key(struct line *l, const char *key, bool first);
+
+#endif

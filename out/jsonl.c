@@ -1,0 +1,129 @@
+/*
+ * jsonl.c - JSON Lines: one object per socket, event, summary or count.
+ * The keys and their order are stable (README): the registry's JSON
+ * fields, in the order below.
+ */
+#include <string.h>
+
+#include "json.h"
+#include "out.h"
+
+#define JSON_LINE_BUF 512
+
+/* A socket's keys, in order; the owners' two come last, with -P. */
+static const uint8_t socket_keys[] = {
+	OUT_F_PROTO, OUT_F_STATE, OUT_F_LOCAL_ADDR, OUT_F_LOCAL_PORT, OUT_F_PEER_ADDR,
+	OUT_F_PEER_PORT, OUT_F_RECV_Q, OUT_F_SEND_Q, OUT_F_TIMER, OUT_F_TIMER_MS,
+	OUT_F_RETRANS, OUT_F_PROBES, OUT_F_UID, OUT_F_INODE,
+};
+static const uint8_t owner_keys[] = { OUT_F_PIDS, OUT_F_PROGRAMS };
+/* What an event says of its socket, after "time" and "event". */
+static const uint8_t event_keys[] = {
+	OUT_F_PROTO, OUT_F_LOCAL_ADDR, OUT_F_LOCAL_PORT, OUT_F_PEER_ADDR, OUT_F_PEER_PORT,
+	OUT_F_STATE,
+};
+
+static void put_keys(struct line *l, const uint8_t *ids, size_t n, const struct out_row *r,
+		     bool first)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct out_field *f = &out_fields[ids[i]];
+
+		out_json_key(l, f->json_key, first && i == 0);
+		f->json(l, r);
+	}
+}
+
+static int json_row(struct out *o, const struct out_row *r)
+{
+	char buf[JSON_LINE_BUF];
+	struct line l;
+
+	line_init(&l, buf, sizeof(buf), o->f);
+	line_putc(&l, '{');
+	put_keys(&l, socket_keys, sizeof(socket_keys), r, true);
+	if (o->cfg->owners)
+		put_keys(&l, owner_keys, sizeof(owner_keys), r, false);
+	line_puts(&l, "}\n");
+	return line_flush(&l);
+}
+
+static int json_begin(struct out *o)
+{
+	(void)o;
+	return 0;
+}
+
+static void put_string_key(struct line *l, const char *key, const char *value, bool first)
+{
+	out_json_key(l, key, first);
+	json_string(l, value, strlen(value));
+}
+
+static int json_event(struct out *o, const struct out_event *e)
+{
+	static const char *const kinds[] = {
+		[OUT_EVENT_NEW] = "new", [OUT_EVENT_CHANGE] = "change",
+		[OUT_EVENT_GONE] = "gone", [OUT_EVENT_GONE_UNSEEN] = "gone",
+	};
+	struct out_row r = { e->s, NULL };
+	char buf[JSON_LINE_BUF];
+	struct line l;
+
+	line_init(&l, buf, sizeof(buf), o->f);
+	line_putc(&l, '{');
+	put_string_key(&l, "time", e->stamp, true);
+	put_string_key(&l, "event", kinds[e->kind], false);
+	put_keys(&l, event_keys, sizeof(event_keys), &r, false);
+	if (e->kind == OUT_EVENT_CHANGE)
+		put_string_key(&l, "old_state", out_state_name(e->old_state), false);
+	if (e->kind == OUT_EVENT_GONE) {
+		out_json_key(&l, "seen_ms", false);
+		line_u64(&l, e->seen_ms);
+	}
+	if (e->kind == OUT_EVENT_GONE_UNSEEN) {
+		out_json_key(&l, "between_polls", false);
+		line_puts(&l, "true");
+	}
+	line_puts(&l, "}\n");
+	return line_flush(&l);
+}
+
+/* {"ESTABLISHED":6,...,"total":15}: the states as the table names them. */
+static int json_summary(struct out *o, const struct out_summary *s)
+{
+	char buf[JSON_LINE_BUF];
+	struct line l;
+
+	line_init(&l, buf, sizeof(buf), o->f);
+	line_putc(&l, '{');
+	for (unsigned st = 1; st <= TCPSTAT_STATE_MAX; st++) {
+		out_json_key(&l, out_state_name(st), st == 1);
+		line_u64(&l, s->by_state[st]);
+	}
+	out_json_key(&l, "total", false);
+	line_u64(&l, s->total);
+	line_puts(&l, "}\n");
+	return line_flush(&l);
+}
+
+static int json_count(struct out *o, unsigned long n)
+{
+	char buf[64];
+	struct line l;
+
+	line_init(&l, buf, sizeof(buf), o->f);
+	line_putc(&l, '{');
+	out_json_key(&l, "count", true);
+	line_u64(&l, n);
+	line_puts(&l, "}\n");
+	return line_flush(&l);
+}
+
+const struct out_format out_json_format = {
+	.begin = json_begin,
+	.row = json_row,
+	.event = json_event,
+	.summary = json_summary,
+	.count = json_count,
+};

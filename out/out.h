@@ -1,0 +1,91 @@
+/*
+ * out.h - every output goes through one of these formats: the table
+ * (netstat's columns, or -O's), JSON Lines, and more to come (Prometheus).
+ * A format is a small set of operations over one struct out; the fields
+ * they print are defined once, in fields.c. Formats know nothing of
+ * backends or filters: they are handed records, events and counts.
+ */
+#ifndef TCPSTAT_OUT_H
+#define TCPSTAT_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "fields.h"
+#include "tcpstat.h"
+
+enum out_kind { OUT_TABLE, OUT_JSON };
+
+/* What the command line chose, resolved: the format and its columns. */
+struct out_config {
+	enum out_kind kind;
+	bool header;          /* table: print the header line */
+	bool plain;           /* table, -O with -H: one space between fields, no padding */
+	bool owners;          /* rows carry owners that are to be shown (-P, -O process) */
+	unsigned n_columns;   /* table: the columns, field ids in order */
+	uint8_t columns[OUT_MAX_COLUMNS];
+};
+
+/* A change of a socket, for -E. */
+enum out_event_kind { OUT_EVENT_NEW, OUT_EVENT_CHANGE, OUT_EVENT_GONE, OUT_EVENT_GONE_UNSEEN };
+
+struct out_event {
+	enum out_event_kind kind;
+	const char *stamp;            /* the time, "13:02:11.204" */
+	const struct tcpstat_sock *s; /* its endpoints and (new) state */
+	uint8_t old_state;            /* CHANGE */
+	uint64_t seen_ms;             /* GONE: how long tcpstat saw it */
+};
+
+/* The per-state counts of -S: by_state[1..11], and the total (any state). */
+struct out_summary {
+	unsigned long by_state[TCPSTAT_STATE_MAX + 1];
+	unsigned long total;
+};
+
+struct out;
+
+/*
+ * A format. Each operation writes to o->f and returns 0, or -1 when a
+ * write failed (and the stream's error says why).
+ */
+struct out_format {
+	int (*begin)(struct out *o);     /* before the first row: the header, if any */
+	int (*row)(struct out *o, const struct out_row *r);
+	int (*event)(struct out *o, const struct out_event *e);
+	int (*summary)(struct out *o, const struct out_summary *s);
+	int (*count)(struct out *o, unsigned long n);
+};
+
+struct out {
+	const struct out_format *fmt;
+	const struct out_config *cfg;
+	FILE *f;
+	const struct out_field *cols[OUT_MAX_COLUMNS];   /* the table's, resolved */
+	unsigned n_cols;
+};
+
+extern const struct out_format out_table_format;   /* table.c */
+extern const struct out_format out_json_format;    /* jsonl.c */
+
+/* Sets o up to write cfg's format to f (cfg must outlive o). */
+void out_open(struct out *o, const struct out_config *cfg, FILE *f);
+
+/*
+ * The netstat columns, with -e's User and Inode, -P's process and -o's
+ * Timer added, into cfg->columns.
+ */
+void out_default_columns(struct out_config *cfg, bool extend, bool processes, bool timers);
+
+/*
+ * The column named name (len bytes) as -O spells it, or -1. Adds it to
+ * cfg->columns: returns 0, -1 for an unknown name, -2 when there are
+ * OUT_MAX_COLUMNS already.
+ */
+int out_add_column(struct out_config *cfg, const char *name, size_t len);
+
+/* Lists -O's column names with what they hold, to f. Returns as the ops do. */
+int out_columns_help(FILE *f);
+
+#endif

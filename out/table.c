@@ -1,0 +1,171 @@
+/*
+ * table.c - the table format. The default columns are netstat's,
+ * "%-4s  %6ld %6ld %-23s %-23s %-11s", so old awk habits keep working;
+ * -O picks other columns from the same registry. Also the lines of -E,
+ * -S and -c for people rather than programs.
+ */
+#include <string.h>
+
+#include "out.h"
+
+/* Large enough for most rows; a longer one spills to the stream in pieces. */
+#define TABLE_LINE_BUF 512
+
+/* A right-aligned cell's text is formatted aside first, for its width. */
+static void put_cell_right(struct line *l, const struct out_field *col,
+			   const struct out_row *r)
+{
+	char tmp[64];
+	struct line cell;
+
+	line_init(&cell, tmp, sizeof(tmp), NULL);
+	col->put(&cell, r, false);
+	if (cell.len < col->width)
+		line_spaces(l, col->width - cell.len);
+	line_put(l, tmp, cell.len);
+}
+
+/* Cells separated by one space and padded to their width, the last unpadded. */
+static int table_row(struct out *o, const struct out_row *r)
+{
+	char buf[TABLE_LINE_BUF];
+	struct line l;
+	bool plain = o->cfg->plain;
+
+	line_init(&l, buf, sizeof(buf), o->f);
+	for (unsigned i = 0; i < o->n_cols; i++) {
+		const struct out_field *col = o->cols[i];
+		size_t from;
+
+		if (i > 0)
+			line_putc(&l, ' ');
+		from = line_pos(&l);
+		if (plain)
+			col->put(&l, r, true);
+		else if (col->right)
+			put_cell_right(&l, col, r);
+		else
+			col->put(&l, r, false);
+		if (i + 1 < o->n_cols && !plain)
+			line_pad(&l, from, col->width);
+	}
+	line_putc(&l, '\n');
+	return line_flush(&l);
+}
+
+static int table_begin(struct out *o)
+{
+	char buf[TABLE_LINE_BUF];
+	struct line l;
+
+	if (!o->cfg->header)
+		return 0;
+	line_init(&l, buf, sizeof(buf), o->f);
+	for (unsigned i = 0; i < o->n_cols; i++) {
+		const struct out_field *col = o->cols[i];
+		size_t len = strlen(col->header), from;
+
+		if (i > 0)
+			line_putc(&l, ' ');
+		from = line_pos(&l);
+		if (col->right && len < col->width)
+			line_spaces(&l, col->width - len);
+		line_puts(&l, col->header);
+		if (i + 1 < o->n_cols)
+			line_pad(&l, from, col->width);
+	}
+	line_putc(&l, '\n');
+	return line_flush(&l);
+}
+
+static void put_endpoints(struct line *l, const struct out_row *r)
+{
+	out_fields[OUT_F_LOCAL].put(l, r, false);
+	line_putc(l, ' ');
+	out_fields[OUT_F_PEER].put(l, r, false);
+}
+
+/* "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 ESTABLISHED -> FIN_WAIT2" */
+static int table_event(struct out *o, const struct out_event *e)
+{
+	char buf[TABLE_LINE_BUF];
+	struct line l;
+	struct out_row r = { e->s, NULL };
+
+	line_init(&l, buf, sizeof(buf), o->f);
+	line_puts(&l, e->stamp);
+	line_putc(&l, ' ');
+	put_endpoints(&l, &r);
+	switch (e->kind) {
+	case OUT_EVENT_NEW:
+		line_puts(&l, " new ");
+		line_puts(&l, out_state_name(e->s->state));
+		break;
+	case OUT_EVENT_CHANGE:
+		line_putc(&l, ' ');
+		line_puts(&l, out_state_name(e->old_state));
+		line_puts(&l, " -> ");
+		line_puts(&l, out_state_name(e->s->state));
+		break;
+	case OUT_EVENT_GONE:
+		line_puts(&l, " gone (was ");
+		line_puts(&l, out_state_name(e->s->state));
+		line_puts(&l, ", seen ");
+		line_u64(&l, e->seen_ms / 1000);
+		line_putc(&l, '.');
+		line_u64(&l, e->seen_ms % 1000 / 100);
+		line_puts(&l, " s)");
+		break;
+	case OUT_EVENT_GONE_UNSEEN:
+		line_puts(&l, " gone (was ");
+		line_puts(&l, out_state_name(e->s->state));
+		line_puts(&l, ", between polls)");
+		break;
+	}
+	line_putc(&l, '\n');
+	return line_flush(&l);
+}
+
+/* "NAME        COUNT", names padded to the State column's width. */
+static void put_count_line(struct line *l, const char *name, unsigned long n)
+{
+	size_t from = line_pos(l);
+
+	line_puts(l, name);
+	line_pad(l, from, out_fields[OUT_F_STATE].width);
+	line_putc(l, ' ');
+	line_u64(l, n);
+	line_putc(l, '\n');
+}
+
+static int table_summary(struct out *o, const struct out_summary *s)
+{
+	char buf[TABLE_LINE_BUF];
+	struct line l;
+
+	line_init(&l, buf, sizeof(buf), o->f);
+	for (unsigned st = 1; st <= TCPSTAT_STATE_MAX; st++)
+		put_count_line(&l, out_state_name(st), s->by_state[st]);
+	/* netstat's table shouts its total; JSON keys are lower case. */
+	put_count_line(&l, "TOTAL", s->total);
+	return line_flush(&l);
+}
+
+static int table_count(struct out *o, unsigned long n)
+{
+	char buf[32];
+	struct line l;
+
+	line_init(&l, buf, sizeof(buf), o->f);
+	line_u64(&l, n);
+	line_putc(&l, '\n');
+	return line_flush(&l);
+}
+
+const struct out_format out_table_format = {
+	.begin = table_begin,
+	.row = table_row,
+	.event = table_event,
+	.summary = table_summary,
+	.count = table_count,
+};
