@@ -1,4 +1,6 @@
 /* json.c - see json.h. */
+#include <stdbool.h>
+
 #include "json.h"
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid. */
@@ -35,12 +37,26 @@ static size_t utf8_sequence(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Whether s is printable ASCII without '"' or '\\': put as it is. */
+static bool plain_ascii(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '"' || s[i] == '\\')
+			return false;
+	return true;
+}
+
 void json_string(struct line *l, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s;
 
 	line_putc(l, '"');
+	/* Addresses, states, names: almost always nothing to escape. */
+	if (plain_ascii(p, n)) {
+		line_put(l, s, n);
+		n = 0;
+	}
 	while (n > 0) {
 		size_t seq = utf8_sequence(p, n);
 
