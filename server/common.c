@@ -5,6 +5,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 int echo_parse_ulong(const char *s, unsigned long min, unsigned long max,
 		     unsigned long *out)
@@ -114,22 +116,85 @@ void echo_format_addr(const struct sockaddr *sa, char *buf, size_t len)
 		 host, serv);
 }
 
+const char *echo_escape(const char *s, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		char esc[5];
+		size_t n = 0;
+
+		if (ch == '\t' || ch == '\n' || ch == '\r' || ch == '\\') {
+			esc[n++] = '\\';
+			esc[n++] = ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : '\\';
+		} else if (ch < 0x20 || ch == 0x7f) {
+			esc[n++] = '\\';
+			esc[n++] = 'x';
+			esc[n++] = hex[ch >> 4];
+			esc[n++] = hex[ch & 0xf];
+		} else {
+			esc[n++] = (char)ch;
+		}
+		/* Room is kept for "..." and the NUL whenever more may follow. */
+		if (o + n + 4 > len) {
+			memcpy(buf + o, "...", 4);
+			return buf;
+		}
+		memcpy(buf + o, esc, n);
+		o += n;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+int echo_open_std_fds(void)
+{
+	int fd;
+
+	/*
+	 * open() returns the lowest free fd, so each hole from 0 up is filled
+	 * in turn; the first fd above 2 means all three are open.
+	 */
+	for (;;) {
+		fd = open("/dev/null", O_RDWR);
+		if (fd < 0)
+			return -errno;
+		if (fd > 2) {
+			close(fd);
+			return 0;
+		}
+	}
+}
+
 void echo_bad_option(const char *prog, int c, int optopt_val, const char *arg)
 {
 	bool is_long = strncmp(arg, "--", 2) == 0;
-	int len = (int)strcspn(arg, "=");
+	char opt[2] = { (char)optopt_val, '\0' };
+	char name[ECHO_ESCAPED_MAX], letter[8];
 
+	/* Only up to the '=' of "--rst=1": the value is not the option. */
+	if (c != ':' && is_long && optopt_val != 0) {
+		char cut[ECHO_ESCAPED_MAX];
+
+		snprintf(cut, sizeof(cut), "%.*s", (int)strcspn(arg, "="), arg);
+		echo_escape(cut, name, sizeof(name));
+	} else {
+		echo_escape(arg, name, sizeof(name));
+	}
+	echo_escape(opt, letter, sizeof(letter));
 	/* For a long option getopt_long() leaves its val, not a letter, in optopt. */
 	if (c == ':' && is_long)
-		fprintf(stderr, "%s: option '%s' needs a value\n", prog, arg);
+		fprintf(stderr, "%s: option '%s' needs a value\n", prog, name);
 	else if (c == ':')
-		fprintf(stderr, "%s: option '-%c' needs a value\n", prog, optopt_val);
+		fprintf(stderr, "%s: option '-%s' needs a value\n", prog, letter);
 	else if (is_long && optopt_val != 0)
-		fprintf(stderr, "%s: option '%.*s' takes no value\n", prog, len, arg);
+		fprintf(stderr, "%s: option '%s' takes no value\n", prog, name);
 	else if (is_long)
-		fprintf(stderr, "%s: unknown option '%s' (see --help)\n", prog, arg);
+		fprintf(stderr, "%s: unknown option '%s' (see --help)\n", prog, name);
 	else
-		fprintf(stderr, "%s: unknown option '-%c' (see --help)\n", prog, optopt_val);
+		fprintf(stderr, "%s: unknown option '-%s' (see --help)\n", prog, letter);
 }
 
 int64_t echo_now_ms(void)

@@ -54,6 +54,29 @@ void echo_format_addr(const struct sockaddr *sa, char *buf, size_t len);
  */
 void echo_bad_option(const char *prog, int c, int optopt_val, const char *arg);
 
+/*
+ * The longest value echo_escape() writes, NUL included: an argument longer
+ * than that is cut, and ends in "...", so one error line stays readable.
+ */
+#define ECHO_ESCAPED_MAX 256
+
+/*
+ * echo_escape - copy s into buf (len bytes, at least 8) with control bytes
+ * written as \t, \n, \r or \xHH and a backslash as \\, so a value echoed
+ * in an error message stays on one line and cannot drive the terminal.
+ * Bytes from 0x80 up (UTF-8) are copied as they are. Returns buf, always
+ * NUL-terminated; a value that does not fit is cut and ends in "...".
+ */
+const char *echo_escape(const char *s, char *buf, size_t len);
+
+/*
+ * echo_open_std_fds - open /dev/null onto whichever of fds 0, 1 and 2 is
+ * closed, so that no socket opened later can become standard output and
+ * receive what is printed. Returns 0, or -errno when /dev/null cannot be
+ * opened (nothing can be said then: stderr may be the closed one).
+ */
+int echo_open_std_fds(void);
+
 /* echo_now_ms - milliseconds on the monotonic clock (never jumps back). */
 int64_t echo_now_ms(void);
 

@@ -114,6 +114,7 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char esc[ECHO_ESCAPED_MAX];
 	unsigned long v;
 	int c;
 
@@ -133,7 +134,8 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
 		case 'n':
 			if (echo_parse_ulong(optarg, 1, MAX_CONNECTIONS, &o->connections) < 0) {
 				fprintf(stderr, PROG ": invalid connection count '%s' "
-					"(expected 1-%lu)\n", optarg, MAX_CONNECTIONS);
+					"(expected 1-%lu)\n", echo_escape(optarg, esc, sizeof(esc)),
+					MAX_CONNECTIONS);
 				return 2;
 			}
 			break;
@@ -150,7 +152,8 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
 		case OPT_HOLD:
 			if (echo_parse_secs(optarg, MAX_SECS_MS, &o->hold_ms) < 0) {
 				fprintf(stderr, PROG ": invalid hold '%s' "
-					"(expected seconds, 0-86400, up to 3 decimals)\n", optarg);
+					"(expected seconds, 0-86400, up to 3 decimals)\n",
+					echo_escape(optarg, esc, sizeof(esc)));
 				return 2;
 			}
 			break;
@@ -161,7 +164,8 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
 			if (echo_parse_secs(optarg, MAX_SECS_MS, &o->timeout_ms) < 0 ||
 			    o->timeout_ms == 0) {
 				fprintf(stderr, PROG ": invalid timeout '%s' "
-					"(expected seconds, 0.001-86400, up to 3 decimals)\n", optarg);
+					"(expected seconds, 0.001-86400, up to 3 decimals)\n",
+					echo_escape(optarg, esc, sizeof(esc)));
 				return 2;
 			}
 			break;
@@ -181,14 +185,15 @@ static int parse_args(int argc, char **argv, struct client_opts *o)
 	if (optind < argc) {
 		if (echo_parse_ulong(argv[optind], 1, 65535, &v) < 0) {
 			fprintf(stderr, PROG ": invalid port '%s' (expected 1-65535)\n",
-				argv[optind]);
+				echo_escape(argv[optind], esc, sizeof(esc)));
 			return 2;
 		}
 		o->port = (unsigned int)v;
 		optind++;
 	}
 	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s' (see --help)\n", argv[optind]);
+		fprintf(stderr, PROG ": unexpected argument '%s' (see --help)\n",
+			echo_escape(argv[optind], esc, sizeof(esc)));
 		return 2;
 	}
 	o->message_len = strlen(o->message);
@@ -527,17 +532,24 @@ int main(int argc, char **argv)
 	socklen_t sslen;
 	struct run r;
 	rlim_t soft = 0, hard = 0;
-	char name[ECHO_ADDRSTRLEN];
+	char name[ECHO_ADDRSTRLEN], esc[ECHO_ESCAPED_MAX];
 	unsigned long i;
+	size_t echoed_bytes = 0;
 	int rc;
 
+	/*
+	 * Before any socket: with stdout closed, the first connection would
+	 * become fd 1 and the summary line would be sent to the server.
+	 */
+	if (echo_open_std_fds() < 0)
+		return 1;
 	rc = parse_args(argc, argv, &opts);
 	if (rc != 0)
 		return rc < 0 ? 0 : rc;
 	if (echo_parse_addr(opts.host, opts.port, &ss, &sslen) < 0) {
 		fprintf(stderr, PROG ": invalid host '%s' "
 			"(expected a numeric IPv4 or IPv6 address such as 127.0.0.1 or ::1)\n",
-			opts.host);
+			echo_escape(opts.host, esc, sizeof(esc)));
 		return 2;
 	}
 	if (raise_fd_limit(opts.connections, &soft, &hard) < 0) {
@@ -558,9 +570,12 @@ int main(int argc, char **argv)
 	rc = run_all(&r, &ss, sslen);
 	if (r.failed > MAX_REPORTED)
 		fprintf(stderr, PROG ": ... and %lu more failures\n", r.failed - MAX_REPORTED);
+	/* What came back, not what was sent: a refused connection echoed nothing. */
+	for (i = 0; i < opts.connections; i++)
+		echoed_bytes += r.conns[i].got;
 	echo_format_addr((struct sockaddr *)&ss, name, sizeof(name));
 	printf("%lu of %lu connections to %s echoed %zu bytes\n", r.echoed,
-	       opts.connections, name, opts.message_len);
+	       opts.connections, name, echoed_bytes);
 	free(r.conns);
 	return rc;
 }

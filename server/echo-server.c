@@ -5,16 +5,22 @@
  *
  * Beyond the textbook version it keeps going whatever one client does: a
  * client that resets, stops reading or arrives past FD_SETSIZE costs that
- * client only. On SIGINT or SIGTERM the server closes every connection
- * itself, so the server side is the active closer and goes to TIME_WAIT.
+ * client only, an idle client is closed after --idle-timeout, and when
+ * every select() slot is taken the longest-idle client makes room for a
+ * new one. Logging never blocks (log.c), so select() is the only wait and
+ * a signal always ends it. On SIGINT or SIGTERM the server closes every
+ * connection itself, so the server side is the active closer and goes to
+ * TIME_WAIT.
  */
 #include "common.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,6 +50,17 @@
 
 #define MAX_CLOSE_DELAY_MS (86400UL * 1000)
 
+#define DEFAULT_IDLE_TIMEOUT_MS (60UL * 1000)
+
+/*
+ * A full table evicts only a client idle this long, so a burst of new
+ * connections cannot push out clients that are talking right now.
+ */
+#define EVICT_MIN_IDLE_MS 1000
+
+/* How long the log lines still waiting get at exit, on each of stdout and stderr. */
+#define EXIT_DRAIN_MS 250
+
 struct echo_opts {
 	unsigned int port;
 	const char *bind_addr;
@@ -52,12 +69,14 @@ struct echo_opts {
 	bool quiet;
 	int backlog;
 	unsigned long close_delay_ms;
+	unsigned long idle_timeout_ms;	/* 0: never */
 };
 
 struct client {
 	int fd;			/* -1: slot free */
 	bool eof;		/* the peer has sent its FIN */
 	int64_t close_at_ms;	/* after eof: close no earlier than this */
+	int64_t active_ms;	/* last accept, read or write that moved bytes */
 	char *out;		/* echo bytes not yet accepted by the kernel */
 	size_t out_off;		/* first unsent byte in out */
 	size_t out_len;		/* unsent bytes from out_off */
@@ -77,6 +96,8 @@ struct server {
 	int64_t accept_paused_until_ms;
 	int max_fd;		/* highest client fd in use, or -1 */
 	unsigned int nclients;
+	struct echo_log out;	/* events, on stdout */
+	struct echo_log err;	/* errors, on stderr */
 	/* Indexed by fd: every fd we keep is below FD_SETSIZE by construction. */
 	struct client clients[FD_SETSIZE];
 };
@@ -103,11 +124,16 @@ static void usage(FILE *out)
 		"      --backlog N         listen() backlog (default %d)\n"
 		"      --close-delay SECS  after a client's EOF keep the connection\n"
 		"                          open SECS seconds before closing (default 0)\n"
+		"      --idle-timeout SECS close a client that sends and reads nothing for\n"
+		"                          SECS seconds (default 60; 0: never); when every\n"
+		"                          select() slot is taken, the longest-idle client\n"
+		"                          (idle 1 s at least) is closed for a new one\n"
 		"  -q, --quiet             do not print what clients say\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\n"
-		"SIGINT or SIGTERM closes every client and exits 0.\n",
+		"Log lines never hold the server up: when stdout is not read, they are\n"
+		"dropped and counted. SIGINT or SIGTERM closes every client and exits 0.\n",
 		SOMAXCONN);
 }
 
@@ -117,7 +143,10 @@ static void usage(FILE *out)
  */
 static int parse_args(int argc, char **argv, struct echo_opts *o)
 {
-	enum { OPT_NO_REUSEADDR = 256, OPT_REUSEPORT, OPT_BACKLOG, OPT_CLOSE_DELAY };
+	enum {
+		OPT_NO_REUSEADDR = 256, OPT_REUSEPORT, OPT_BACKLOG, OPT_CLOSE_DELAY,
+		OPT_IDLE_TIMEOUT,
+	};
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, 'p' },
 		{ "bind", required_argument, NULL, 'b' },
@@ -125,11 +154,13 @@ static int parse_args(int argc, char **argv, struct echo_opts *o)
 		{ "reuseport", no_argument, NULL, OPT_REUSEPORT },
 		{ "backlog", required_argument, NULL, OPT_BACKLOG },
 		{ "close-delay", required_argument, NULL, OPT_CLOSE_DELAY },
+		{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char esc[ECHO_ESCAPED_MAX];
 	unsigned long v;
 	int c;
 
@@ -141,6 +172,7 @@ static int parse_args(int argc, char **argv, struct echo_opts *o)
 		.quiet = false,
 		.backlog = SOMAXCONN,
 		.close_delay_ms = 0,
+		.idle_timeout_ms = DEFAULT_IDLE_TIMEOUT_MS,
 	};
 	/* Our own messages, one line each, instead of getopt's. */
 	opterr = 0;
@@ -149,7 +181,7 @@ static int parse_args(int argc, char **argv, struct echo_opts *o)
 		case 'p':
 			if (echo_parse_ulong(optarg, 1, 65535, &v) < 0) {
 				fprintf(stderr, PROG ": invalid port '%s' (expected 1-65535)\n",
-					optarg);
+					echo_escape(optarg, esc, sizeof(esc)));
 				return 2;
 			}
 			o->port = (unsigned int)v;
@@ -166,7 +198,7 @@ static int parse_args(int argc, char **argv, struct echo_opts *o)
 		case OPT_BACKLOG:
 			if (echo_parse_ulong(optarg, 1, 65535, &v) < 0) {
 				fprintf(stderr, PROG ": invalid backlog '%s' (expected 1-65535)\n",
-					optarg);
+					echo_escape(optarg, esc, sizeof(esc)));
 				return 2;
 			}
 			o->backlog = (int)v;
@@ -174,7 +206,16 @@ static int parse_args(int argc, char **argv, struct echo_opts *o)
 		case OPT_CLOSE_DELAY:
 			if (echo_parse_secs(optarg, MAX_CLOSE_DELAY_MS, &o->close_delay_ms) < 0) {
 				fprintf(stderr, PROG ": invalid close delay '%s' "
-					"(expected seconds, 0-86400, up to 3 decimals)\n", optarg);
+					"(expected seconds, 0-86400, up to 3 decimals)\n",
+					echo_escape(optarg, esc, sizeof(esc)));
+				return 2;
+			}
+			break;
+		case OPT_IDLE_TIMEOUT:
+			if (echo_parse_secs(optarg, MAX_CLOSE_DELAY_MS, &o->idle_timeout_ms) < 0) {
+				fprintf(stderr, PROG ": invalid idle timeout '%s' "
+					"(expected seconds, 0-86400, up to 3 decimals)\n",
+					echo_escape(optarg, esc, sizeof(esc)));
 				return 2;
 			}
 			break;
@@ -193,7 +234,8 @@ static int parse_args(int argc, char **argv, struct echo_opts *o)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s' (see --help)\n", argv[optind]);
+		fprintf(stderr, PROG ": unexpected argument '%s' (see --help)\n",
+			echo_escape(argv[optind], esc, sizeof(esc)));
 		return 2;
 	}
 	return 0;
@@ -264,7 +306,7 @@ static void client_close(struct server *s, struct client *c)
  * cannot drive the terminal, and one trailing newline (or CRLF) dropped,
  * since netcat and telnet send one with every line.
  */
-static void print_say(const char *data, size_t n)
+static void print_say(struct echo_log *out, const char *data, size_t n)
 {
 	char line[READ_CHUNK];
 	size_t i;
@@ -278,9 +320,7 @@ static void print_say(const char *data, size_t n)
 
 		line[i] = (ch < 0x20 && ch != '\t') || ch == 0x7f ? '.' : (char)ch;
 	}
-	fputs("client say: ", stdout);
-	fwrite(line, 1, n, stdout);
-	fputc('\n', stdout);
+	log_line(out, "client say: %.*s", (int)n, line);
 }
 
 /*
@@ -299,12 +339,13 @@ static int client_flush(struct server *s, struct client *c)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
-			fprintf(stderr, PROG ": client %s: write: %s\n", c->name, strerror(errno));
+			log_line(&s->err, PROG ": client %s: write: %s", c->name, strerror(errno));
 			client_close(s, c);
 			return -1;
 		}
 		c->out_off += (size_t)n;
 		c->out_len -= (size_t)n;
+		c->active_ms = echo_now_ms();
 	}
 	c->out_off = 0;
 	return 0;
@@ -327,8 +368,8 @@ static int client_echo(struct server *s, struct client *c, const char *data, siz
 				cap = 2 * READ_CHUNK;
 			p = realloc(c->out, cap);
 			if (!p) {
-				fprintf(stderr, PROG ": client %s: out of memory for the echo\n",
-					c->name);
+				log_line(&s->err, PROG ": client %s: out of memory for the echo",
+					 c->name);
 				client_close(s, c);
 				return -1;
 			}
@@ -352,18 +393,19 @@ static void client_read(struct server *s, struct client *c, int64_t now)
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
-		fprintf(stderr, PROG ": client %s: read: %s\n", c->name, strerror(errno));
+		log_line(&s->err, PROG ": client %s: read: %s", c->name, strerror(errno));
 		client_close(s, c);
 		return;
 	}
+	c->active_ms = now;
 	if (n == 0) {
 		unsigned long d = s->opts->close_delay_ms;
 
 		if (d > 0)
-			printf("client %s disconnected, closing in %lu.%03lu s\n",
-			       c->name, d / 1000, d % 1000);
+			log_line(&s->out, "client %s disconnected, closing in %lu.%03lu s",
+				 c->name, d / 1000, d % 1000);
 		else
-			printf("client %s disconnected\n", c->name);
+			log_line(&s->out, "client %s disconnected", c->name);
 		c->eof = true;
 		c->close_at_ms = now + (int64_t)d;
 		/* Anything still queued is sent first: the peer may only have half-closed. */
@@ -372,7 +414,7 @@ static void client_read(struct server *s, struct client *c, int64_t now)
 		return;
 	}
 	if (!s->opts->quiet)
-		print_say(buf, (size_t)n);
+		print_say(&s->out, buf, (size_t)n);
 	client_echo(s, c, buf, (size_t)n);
 }
 
@@ -392,12 +434,111 @@ static int refuse_with_spare(struct server *s)
 	fd = accept(s->listen_fd, (struct sockaddr *)&ss, &len);
 	if (fd >= 0) {
 		echo_format_addr((struct sockaddr *)&ss, name, sizeof(name));
-		fprintf(stderr, PROG ": client %s: out of file descriptors; closing it\n",
-			name);
+		log_line(&s->err, PROG ": client %s: out of file descriptors; closing it",
+			 name);
 		close(fd);
 	}
 	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	return fd >= 0;
+}
+
+/*
+ * Close the client that has been idle longest, if it has been idle at
+ * least EVICT_MIN_IDLE_MS, to make room for a new one. Returns 1 when one
+ * was closed, 0 when every client is busy.
+ */
+static int evict_idlest(struct server *s, int64_t now)
+{
+	struct client *idlest = NULL;
+	int fd;
+
+	for (fd = 0; fd <= s->max_fd; fd++) {
+		struct client *c = &s->clients[fd];
+
+		if (c->fd >= 0 && (!idlest || c->active_ms < idlest->active_ms))
+			idlest = c;
+	}
+	if (!idlest || now - idlest->active_ms < EVICT_MIN_IDLE_MS)
+		return 0;
+	log_line(&s->out, "client %s idle for %lld.%03lld s, closed to make room for a new client",
+		 idlest->name, (long long)(now - idlest->active_ms) / 1000,
+		 (long long)(now - idlest->active_ms) % 1000);
+	client_close(s, idlest);
+	return 1;
+}
+
+/*
+ * Linux reports EMFILE before it looks at the accept queue, so only a
+ * readable listener says that a peer is really waiting.
+ */
+static bool peer_waiting(const struct server *s)
+{
+	struct pollfd pfd = { .fd = s->listen_fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
+/*
+ * fd was accepted past FD_SETSIZE. Returns it moved to a free slot below,
+ * after evicting an idle client, or -1 after closing it with a line.
+ */
+static int fit_in_fd_set(struct server *s, int fd, const struct sockaddr_storage *ss,
+			 int64_t now)
+{
+	char name[ECHO_ADDRSTRLEN];
+	int low;
+
+	if (evict_idlest(s, now)) {
+		/* The lowest free fd: the evicted client's, or one below it. */
+		low = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+		if (low >= 0 && low < FD_SETSIZE) {
+			close(fd);
+			return low;
+		}
+		if (low >= 0)
+			close(low);
+	}
+	/* FD_SET() on it would write past the end of the fd_set. */
+	echo_format_addr((const struct sockaddr *)ss, name, sizeof(name));
+	log_line(&s->err, PROG ": client %s: fd %d is not below FD_SETSIZE (%d); closing it",
+		 name, fd, FD_SETSIZE);
+	close(fd);
+	return -1;
+}
+
+/* accept4() failed with errno: returns true to try again, false to stop for now. */
+static bool accept_failed(struct server *s, int64_t now)
+{
+	int err = errno;
+
+	switch (err) {
+	case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+	case EWOULDBLOCK:
+#endif
+		return false;
+	case EINTR:
+	case ECONNABORTED:
+	case EPROTO:
+		/* That connection is gone; others may be waiting. */
+		return true;
+	case EMFILE:
+	case ENFILE:
+		if (peer_waiting(s) && evict_idlest(s, now))
+			return true;
+		if (s->spare_fd >= 0 && refuse_with_spare(s))
+			return true;
+		if (s->spare_fd < 0) {
+			log_line(&s->err, PROG ": accept: %s", strerror(err));
+			s->accept_paused_until_ms = now + ACCEPT_PAUSE_MS;
+		}
+		return false;
+	default:
+		/* ENOBUFS, ENOMEM and the like: back off, do not spin. */
+		log_line(&s->err, PROG ": accept: %s", strerror(err));
+		s->accept_paused_until_ms = now + ACCEPT_PAUSE_MS;
+		return false;
+	}
 }
 
 static void accept_clients(struct server *s, int64_t now)
@@ -413,51 +554,68 @@ static void accept_clients(struct server *s, int64_t now)
 		fd = accept4(s->listen_fd, (struct sockaddr *)&ss, &len,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			switch (errno) {
-			case EAGAIN:
-#if EWOULDBLOCK != EAGAIN
-			case EWOULDBLOCK:
-#endif
-				return;
-			case EINTR:
-			case ECONNABORTED:
-			case EPROTO:
-				/* That connection is gone; others may be waiting. */
+			if (accept_failed(s, now))
 				continue;
-			case EMFILE:
-			case ENFILE:
-				if (s->spare_fd >= 0 && refuse_with_spare(s))
-					continue;
-				if (s->spare_fd < 0) {
-					fprintf(stderr, PROG ": accept: %s\n", strerror(errno));
-					s->accept_paused_until_ms = now + ACCEPT_PAUSE_MS;
-				}
-				return;
-			default:
-				/* ENOBUFS, ENOMEM and the like: back off, do not spin. */
-				fprintf(stderr, PROG ": accept: %s\n", strerror(errno));
-				s->accept_paused_until_ms = now + ACCEPT_PAUSE_MS;
-				return;
-			}
+			return;
 		}
 		if (fd >= FD_SETSIZE) {
-			char name[ECHO_ADDRSTRLEN];
-
-			/* FD_SET() on it would write past the end of the fd_set. */
-			echo_format_addr((struct sockaddr *)&ss, name, sizeof(name));
-			fprintf(stderr, PROG ": client %s: fd %d is not below FD_SETSIZE (%d); "
-				"closing it\n", name, fd, FD_SETSIZE);
-			close(fd);
-			continue;
+			fd = fit_in_fd_set(s, fd, &ss, now);
+			if (fd < 0)
+				continue;
 		}
 		c = &s->clients[fd];
-		*c = (struct client){ .fd = fd };
+		*c = (struct client){ .fd = fd, .active_ms = now };
 		echo_format_addr((struct sockaddr *)&ss, c->name, sizeof(c->name));
 		s->nclients++;
 		if (fd > s->max_fd)
 			s->max_fd = fd;
-		printf("client %s connected\n", c->name);
+		log_line(&s->out, "client %s connected", c->name);
 	}
+}
+
+/* Lower *next to t, where -1 means no deadline yet. */
+static void earliest(int64_t *next, int64_t t)
+{
+	if (*next < 0 || t < *next)
+		*next = t;
+}
+
+/*
+ * Close c if its close delay or, for a client not waiting one out, its
+ * idle timeout has passed, else lower *next to when it will. Returns true
+ * when c was closed.
+ */
+static bool client_expire(struct server *s, struct client *c, int64_t now, int64_t *next)
+{
+	unsigned long idle = s->opts->idle_timeout_ms;
+
+	/* The close delay was asked for: it bounds that wait, not the idle timeout. */
+	if (c->eof && c->out_len == 0) {
+		if (now >= c->close_at_ms) {
+			client_close(s, c);
+			return true;
+		}
+		earliest(next, c->close_at_ms);
+	} else if (idle > 0) {
+		if (now - c->active_ms >= (int64_t)idle) {
+			log_line(&s->out, "client %s idle for %lu.%03lu s, closing it",
+				 c->name, idle / 1000, idle % 1000);
+			client_close(s, c);
+			return true;
+		}
+		earliest(next, c->active_ms + (int64_t)idle);
+	}
+	return false;
+}
+
+/* Watch the log's fd for room while it has lines waiting. */
+static void watch_log(const struct echo_log *l, fd_set *wr, int *nfds)
+{
+	if (!log_pending(l) || l->fd < 0 || l->fd >= FD_SETSIZE)
+		return;
+	FD_SET(l->fd, wr);
+	if (l->fd > *nfds)
+		*nfds = l->fd;
 }
 
 /*
@@ -482,16 +640,8 @@ static int serve(struct server *s, const sigset_t *run_mask)
 		for (fd = 0; fd <= s->max_fd; fd++) {
 			struct client *c = &s->clients[fd];
 
-			if (c->fd < 0)
+			if (c->fd < 0 || client_expire(s, c, now, &next))
 				continue;
-			if (c->eof && c->out_len == 0) {
-				if (now >= c->close_at_ms) {
-					client_close(s, c);
-					continue;
-				}
-				if (next < 0 || c->close_at_ms < next)
-					next = c->close_at_ms;
-			}
 			/* After EOF the fd stays readable forever: stop asking. */
 			if (!c->eof && c->out_len < PENDING_MAX)
 				FD_SET(fd, &rd);
@@ -500,6 +650,8 @@ static int serve(struct server *s, const sigset_t *run_mask)
 			if (fd > nfds)
 				nfds = fd;
 		}
+		watch_log(&s->out, &wr, &nfds);
+		watch_log(&s->err, &wr, &nfds);
 		if (next >= 0) {
 			int64_t wait = next > now ? next - now : 0;
 
@@ -510,14 +662,21 @@ static int serve(struct server *s, const sigset_t *run_mask)
 		/*
 		 * pselect() unblocks SIGINT/SIGTERM only while it waits, so a
 		 * signal arriving after the stop_signal test still ends the wait.
+		 * Nothing else in the loop waits (sockets and logs are
+		 * non-blocking), so a signal is never held up for long.
 		 */
 		n = pselect(nfds + 1, &rd, &wr, NULL, tsp, run_mask);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, PROG ": select: %s\n", strerror(errno));
+			log_line(&s->err, PROG ": select: %s", strerror(errno));
 			return 1;
 		}
+		/* Both logs first: their fds are never a client's. */
+		if (log_pending(&s->out) && FD_ISSET(s->out.fd, &wr))
+			log_flush(&s->out);
+		if (log_pending(&s->err) && FD_ISSET(s->err.fd, &wr))
+			log_flush(&s->err);
 		now = echo_now_ms();
 		for (fd = 0; fd <= s->max_fd; fd++) {
 			struct client *c = &s->clients[fd];
@@ -536,53 +695,117 @@ static int serve(struct server *s, const sigset_t *run_mask)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Block SIGINT and SIGTERM except inside pselect() (run_mask), and ignore SIGPIPE. */
+static void setup_signals(sigset_t *run_mask)
 {
-	struct echo_opts opts;
-	struct sockaddr_storage ss;
-	socklen_t sslen;
 	struct sigaction sa;
-	sigset_t stop_mask, run_mask;
-	struct server *s;
-	char name[ECHO_ADDRSTRLEN];
-	unsigned int closed = 0;
-	int r, fd;
-
-	r = parse_args(argc, argv, &opts);
-	if (r != 0)
-		return r < 0 ? 0 : r;
-	if (echo_parse_addr(opts.bind_addr, opts.port, &ss, &sslen) < 0) {
-		fprintf(stderr, PROG ": invalid address '%s' "
-			"(expected a numeric IPv4 or IPv6 address)\n", opts.bind_addr);
-		return 2;
-	}
-
-	/* Line-buffered even into a file or pipe, so a watcher sees each line. */
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigset_t stop_mask;
 
 	/* A write to a reset peer must fail with EPIPE, not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&stop_mask);
 	sigaddset(&stop_mask, SIGINT);
 	sigaddset(&stop_mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &stop_mask, &run_mask);
-	sigdelset(&run_mask, SIGINT);
-	sigdelset(&run_mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop_mask, run_mask);
+	sigdelset(run_mask, SIGINT);
+	sigdelset(run_mask, SIGTERM);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
 
-	s = calloc(1, sizeof(*s));
+/*
+ * Closing every client ourselves makes this side the active closer: its
+ * sockets go through FIN_WAIT into TIME_WAIT, which is what the tutorial
+ * then shows. Unsent echo bytes are dropped. Returns how many were closed.
+ */
+static unsigned int close_all(struct server *s)
+{
+	unsigned int closed = 0;
+	int fd;
+
+	for (fd = 0; fd <= s->max_fd; fd++) {
+		if (s->clients[fd].fd >= 0) {
+			close(fd);
+			free(s->clients[fd].out);
+			closed++;
+		}
+	}
+	close(s->listen_fd);
+	if (s->spare_fd >= 0)
+		close(s->spare_fd);
+	return closed;
+}
+
+/*
+ * Give the waiting log lines a bounded time to go out, then say on stderr
+ * how many standard output lost, if any.
+ */
+static void finish_logs(struct server *s)
+{
+	log_drain(&s->out, (long long)echo_now_ms() + EXIT_DRAIN_MS);
+	if (s->out.err != 0)
+		log_line(&s->err, PROG ": standard output: write error: %s; %lu log line%s dropped",
+			 strerror(s->out.err), s->out.dropped, s->out.dropped == 1 ? "" : "s");
+	else if (s->out.dropped > 0)
+		log_line(&s->err, PROG ": %lu log line%s dropped: standard output was not read "
+			 "fast enough", s->out.dropped, s->out.dropped == 1 ? "" : "s");
+	log_drain(&s->err, (long long)echo_now_ms() + EXIT_DRAIN_MS);
+	log_close(&s->out);
+	log_close(&s->err);
+}
+
+/* Allocate the server with every slot free. Returns NULL when out of memory. */
+static struct server *server_new(const struct echo_opts *opts)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	int fd;
+
+	if (!s)
+		return NULL;
+	s->opts = opts;
+	s->max_fd = -1;
+	s->listen_fd = -1;
+	s->spare_fd = -1;
+	for (fd = 0; fd < FD_SETSIZE; fd++)
+		s->clients[fd].fd = -1;
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	struct echo_opts opts;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	sigset_t run_mask;
+	struct server *s;
+	char name[ECHO_ADDRSTRLEN], esc[ECHO_ESCAPED_MAX];
+	unsigned int closed;
+	int r;
+
+	/*
+	 * Before any socket: with stdout closed the listener or a client
+	 * would become fd 1, and log lines would be sent to it.
+	 */
+	if (echo_open_std_fds() < 0)
+		return 1;
+	r = parse_args(argc, argv, &opts);
+	if (r != 0)
+		return r < 0 ? 0 : r;
+	if (echo_parse_addr(opts.bind_addr, opts.port, &ss, &sslen) < 0) {
+		fprintf(stderr, PROG ": invalid address '%s' "
+			"(expected a numeric IPv4 or IPv6 address)\n",
+			echo_escape(opts.bind_addr, esc, sizeof(esc)));
+		return 2;
+	}
+	setup_signals(&run_mask);
+	s = server_new(&opts);
 	if (!s) {
 		fprintf(stderr, PROG ": out of memory\n");
 		return 1;
 	}
-	s->opts = &opts;
-	s->max_fd = -1;
-	for (fd = 0; fd < FD_SETSIZE; fd++)
-		s->clients[fd].fd = -1;
 	s->listen_fd = open_listener(&opts, &ss, sslen);
 	if (s->listen_fd < 0) {
 		free(s);
@@ -596,32 +819,21 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	/* From here on every line goes through a log: none may block. */
+	log_open(&s->out, STDOUT_FILENO);
+	log_open(&s->err, STDERR_FILENO);
 
 	echo_format_addr((struct sockaddr *)&ss, name, sizeof(name));
-	printf("listening on %s (SO_REUSEADDR %s%s)\n", name,
-	       opts.reuseaddr ? "on" : "off", opts.reuseport ? ", SO_REUSEPORT on" : "");
+	log_line(&s->out, "listening on %s (SO_REUSEADDR %s%s)", name,
+		 opts.reuseaddr ? "on" : "off", opts.reuseport ? ", SO_REUSEPORT on" : "");
 
 	r = serve(s, &run_mask);
-
-	/*
-	 * Closing every client ourselves makes this side the active closer:
-	 * its sockets go through FIN_WAIT into TIME_WAIT, which is what the
-	 * tutorial then shows. Unsent echo bytes are dropped.
-	 */
-	for (fd = 0; fd <= s->max_fd; fd++) {
-		if (s->clients[fd].fd >= 0) {
-			close(fd);
-			free(s->clients[fd].out);
-			closed++;
-		}
-	}
-	close(s->listen_fd);
-	if (s->spare_fd >= 0)
-		close(s->spare_fd);
-	free(s);
+	closed = close_all(s);
 	if (stop_signal)
-		printf("caught %s, closed %u client%s, exiting\n",
-		       stop_signal == SIGINT ? "SIGINT" : "SIGTERM", closed,
-		       closed == 1 ? "" : "s");
+		log_line(&s->out, "caught %s, closed %u client%s, exiting",
+			 stop_signal == SIGINT ? "SIGINT" : "SIGTERM", closed,
+			 closed == 1 ? "" : "s");
+	finish_logs(s);
+	free(s);
 	return r;
 }

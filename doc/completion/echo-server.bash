@@ -15,13 +15,13 @@ _echo_server()
 		done
 		return 0
 		;;
-	-p | --port | --backlog | --close-delay | =)
+	-p | --port | --backlog | --close-delay | --idle-timeout | =)
 		return 0
 		;;
 	esac
 	[[ $cur == -* || -z $cur ]] || return 0
 	for word in -p --port -b --bind --no-reuseaddr --reuseport --backlog \
-		--close-delay -q --quiet -h --help -V --version; do
+		--close-delay --idle-timeout -q --quiet -h --help -V --version; do
 		[[ $word == "$cur"* ]] && COMPREPLY+=("$word")
 	done
 	return 0

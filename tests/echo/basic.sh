@@ -68,6 +68,25 @@ expect_usage_error "server -z" \
 expect_usage_error "server extra argument" \
 	"echo-server: unexpected argument 'extra' (see --help)" "$S" extra
 
+# Values are echoed with control bytes escaped: one line, nothing raw.
+expect_usage_error "server -p with a newline" \
+	"echo-server: invalid port '80\\n81' (expected 1-65535)" "$S" -p $'80\n81'
+expect_usage_error "server -b with ESC and a tab" \
+	"echo-server: invalid address '\\x1b[2J\\t1' (expected a numeric IPv4 or IPv6 address)" \
+	"$S" -b $'\e[2J\t1'
+expect_usage_error "server --idle-timeout with CR" \
+	"echo-server: invalid idle timeout '5\\r' (expected seconds, 0-86400, up to 3 decimals)" \
+	"$S" --idle-timeout $'5\r'
+expect_usage_error "server unknown long option with a newline" \
+	"echo-server: unknown option '--a\\nb' (see --help)" "$S" $'--a\nb'
+expect_usage_error "server unknown short option DEL" \
+	"echo-server: unknown option '-\\x7f' (see --help)" "$S" $'-\x7f'
+expect_usage_error "server argument with a backslash" \
+	"echo-server: unexpected argument 'a\\\\b' (see --help)" "$S" 'a\b'
+expect_usage_error "server long value is cut" \
+	"echo-server: invalid backlog '$(printf '%0252d' 0)...' (expected 1-65535)" \
+	"$S" --backlog "$(printf '%0400d' 0)"
+
 C=$ECHO_CLIENT
 expect_usage_error "client port 70000" \
 	"echo-client: invalid port '70000' (expected 1-65535)" "$C" 127.0.0.1 70000
@@ -90,6 +109,21 @@ expect_usage_error "client third argument" \
 	"echo-client: unexpected argument 'x' (see --help)" "$C" 127.0.0.1 9999 x
 expect_usage_error "client --rst=1" \
 	"echo-client: option '--rst' takes no value" "$C" --rst=1
+expect_usage_error "client host with a newline" \
+	"echo-client: invalid host '127.0.0.1\\nx' (expected a numeric IPv4 or IPv6 address such as 127.0.0.1 or ::1)" \
+	"$C" $'127.0.0.1\nx'
+expect_usage_error "client port with a newline" \
+	"echo-client: invalid port '1\\n2' (expected 1-65535)" "$C" 127.0.0.1 $'1\n2'
+expect_usage_error "client -n with a newline" \
+	"echo-client: invalid connection count '3\\n4' (expected 1-50000)" "$C" -n $'3\n4'
+expect_usage_error "client -t with a tab" \
+	"echo-client: invalid timeout '\\t1' (expected seconds, 0.001-86400, up to 3 decimals)" \
+	"$C" -t $'\t1'
+expect_usage_error "client --hold with ESC" \
+	"echo-client: invalid hold '\\x1b' (expected seconds, 0-86400, up to 3 decimals)" \
+	"$C" --hold $'\e'
+expect_usage_error "client --rst= with a newline" \
+	"echo-client: option '--rst' takes no value" "$C" $'--rst=\n'
 
 # --- Nobody listening: a failure, said on stderr ---
 
@@ -97,6 +131,11 @@ expect_usage_error "client --rst=1" \
 check "client, no server: exit 1" 1 "$rc"
 check "client, no server: stderr" "echo-client: connection 1: connect: Connection refused" \
 	"$(cat "$T/c.err")"
+check "client, no server: no byte came back" \
+	"0 of 1 connections to 127.0.0.1:9999 echoed 0 bytes" "$(cat "$T/c.out")"
+"$C" -n 3 >"$T/c.out" 2>"$T/c.err"
+check "client -n 3, no server: no byte came back" \
+	"0 of 3 connections to 127.0.0.1:9999 echoed 0 bytes" "$(cat "$T/c.out")"
 
 # --- IPv4 ---
 
@@ -108,7 +147,8 @@ check "v4: summary" "1 of 1 connections to 127.0.0.1:9999 echoed 5 bytes" "$out"
 check "v4: stderr empty" "" "$(cat "$T/c.err")"
 out=$("$C" -n 3 -m 'two words' 127.0.0.1 9999 2>"$T/c.err"); rc=$?
 check "v4 -n 3 -m: exit 0" 0 "$rc"
-check "v4 -n 3 -m: summary" "3 of 3 connections to 127.0.0.1:9999 echoed 9 bytes" "$out"
+check "v4 -n 3 -m: summary (bytes over all connections)" \
+	"3 of 3 connections to 127.0.0.1:9999 echoed 27 bytes" "$out"
 # A 5000-byte message takes several 1024-byte server reads.
 long=$(printf '%05000d' 0)
 "$C" -m "$long" >/dev/null 2>"$T/c.err"; rc=$?

@@ -32,7 +32,7 @@ load_run() {
 	out=$("$ECHO_CLIENT" -n 500 127.0.0.1 "$port" 2>"$T/$name-500.err"); rc=$?
 	check "$name: 500 concurrent clients: exit 0" 0 "$rc"
 	check "$name: 500 concurrent clients: all echoed" \
-		"500 of 500 connections to 127.0.0.1:$port echoed 5 bytes" "$out"
+		"500 of 500 connections to 127.0.0.1:$port echoed 2500 bytes" "$out"
 	check "$name: after the 500, back to the baseline fds" "$base" "$(wait_fd_count "$pid" "$base" 10)"
 
 	# All 1100 stay open together for 4 s, far longer than accepting them takes.

@@ -11,6 +11,11 @@
  *	sending the rest and check every echoed byte. Prints how much went
  *	out before the pause ended, which shows the server's backpressure.
  *
+ *   echo-misbehave idle HOST PORT N SECS
+ *	Slowloris: open N connections, send nothing, and hold them SECS
+ *	seconds, counting those the server closes. Needs RLIMIT_NOFILE above
+ *	N (the caller raises it).
+ *
  * HOST is a numeric IPv4 address. Every wait is bounded (30 s overall).
  * Exit 0 when the step worked, 1 when it did not, 2 on bad arguments.
  */
@@ -205,9 +210,73 @@ static int flood(int fd, size_t total, long pause_ms)
 	return 0;
 }
 
+/* Watch n idle fds for hold_ms; each one the server ends is closed and counted. */
+static int idle_hold(struct pollfd *p, long n, long hold_ms)
+{
+	int64_t start = now_ms(), end = start + hold_ms;
+	unsigned long closed = 0, early = 0;
+	long i, open_n = n;
+	char buf[64];
+
+	for (int64_t now = start; now < end && open_n > 0; now = now_ms()) {
+		int r = poll(p, (nfds_t)n, (int)(end - now));
+
+		if (r < 0 && errno != EINTR) {
+			perror(PROG ": poll");
+			return 1;
+		}
+		for (i = 0; i < n && r > 0; i++) {
+			if (p[i].fd < 0 || p[i].revents == 0)
+				continue;
+			r--;
+			/* EOF or a reset: either way the server ended it. */
+			if (recv(p[i].fd, buf, sizeof(buf), 0) > 0)
+				continue;
+			close(p[i].fd);
+			p[i].fd = -1;
+			open_n--;
+			closed++;
+			early += now_ms() - start < 1000;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (p[i].fd >= 0)
+			close(p[i].fd);
+	}
+	printf("opened %ld, closed by the server %lu (%lu in the first second), "
+	       "still open %ld\n", n, closed, early, open_n);
+	return 0;
+}
+
+static int idle(const char *host, const char *port, long n, long hold_ms)
+{
+	struct pollfd *p = calloc((size_t)n, sizeof(*p));
+	long i;
+	int fd, rc;
+
+	if (!p) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		fd = connect_to(host, port);
+		if (fd < 0) {
+			fprintf(stderr, PROG ": connection %ld of %ld failed\n", i + 1, n);
+			while (i-- > 0)
+				close(p[i].fd);
+			free(p);
+			return fd == -2 ? 2 : 1;
+		}
+		p[i] = (struct pollfd){ .fd = fd, .events = POLLIN };
+	}
+	rc = idle_hold(p, n, hold_ms);
+	free(p);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	long bytes, pause_s;
+	long bytes, pause_s, n;
 	int fd;
 
 	if (argc == 4 && strcmp(argv[1], "rst-mid") == 0) {
@@ -224,6 +293,15 @@ int main(int argc, char **argv)
 		fd = connect_to(argv[2], argv[3]);
 		return fd < 0 ? (fd == -2 ? 2 : 1) : flood(fd, (size_t)bytes, pause_s * 1000);
 	}
-	fprintf(stderr, "usage: " PROG " rst-mid HOST PORT | flood HOST PORT BYTES PAUSE_SECS\n");
+	if (argc == 6 && strcmp(argv[1], "idle") == 0) {
+		if (parse_num(argv[4], 1, 20000, &n) < 0 ||
+		    parse_num(argv[5], 1, 25, &pause_s) < 0) {
+			fprintf(stderr, PROG ": invalid N '%s' or SECS '%s'\n", argv[4], argv[5]);
+			return 2;
+		}
+		return idle(argv[2], argv[3], n, pause_s * 1000);
+	}
+	fprintf(stderr, "usage: " PROG " rst-mid HOST PORT | flood HOST PORT BYTES PAUSE_SECS"
+		" | idle HOST PORT N SECS\n");
 	return 2;
 }
