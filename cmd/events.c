@@ -16,7 +16,8 @@ static int on_event(const struct out_event *e, void *arg)
 {
 	struct printing *p = arg;
 
-	if (p->out.fmt->event(&p->out, e) < 0) {
+	/* Each event goes out as it comes, not when a batch is full. */
+	if (p->out.fmt->event(&p->out, e) < 0 || out_flush(&p->out) < 0) {
 		p->write_failed = true;
 		return 1;
 	}

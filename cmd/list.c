@@ -84,6 +84,8 @@ static int listing(struct listing *l, FILE *f, struct tcpstat_error *err)
 		return 0;
 	if (!l->write_failed && o->report != OPTS_REPORT_NONE)
 		finish(l);
+	if (out_flush(&l->out) < 0)
+		l->write_failed = true;
 	if (l->write_failed || fflush(f) == EOF || ferror(f))
 		return err_set(err, errno ? errno : EIO, "write error");
 	return 0;

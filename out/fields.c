@@ -56,11 +56,7 @@ static void put_addr(struct line *l, int family, const uint8_t addr[16], bool br
 			line_putc(l, ']');
 		return;
 	}
-	for (int i = 0; i < 4; i++) {
-		if (i > 0)
-			line_putc(l, '.');
-		line_u64(l, addr[i]);
-	}
+	line_ipv4(l, addr);
 }
 
 static void put_port(struct line *l, uint16_t port)
@@ -363,5 +359,6 @@ size_t out_field_text(char *buf, size_t size, enum out_field_id id, const struct
 	line_init(&l, buf, size, NULL);
 	if (out_fields[id].put)
 		out_fields[id].put(&l, r, plain);
+	line_str(&l);
 	return l.len;
 }

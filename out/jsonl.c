@@ -8,8 +8,6 @@
 #include "json.h"
 #include "out.h"
 
-#define JSON_LINE_BUF 512
-
 /* A socket's keys, in order; the owners' two come last, with -P. */
 static const uint8_t socket_keys[] = {
 	OUT_F_PROTO, OUT_F_STATE, OUT_F_LOCAL_ADDR, OUT_F_LOCAL_PORT, OUT_F_PEER_ADDR,
@@ -36,16 +34,14 @@ static void put_keys(struct line *l, const uint8_t *ids, size_t n, const struct 
 
 static int json_row(struct out *o, const struct out_row *r)
 {
-	char buf[JSON_LINE_BUF];
-	struct line l;
+	struct line *l = &o->line;
 
-	line_init(&l, buf, sizeof(buf), o->f);
-	line_putc(&l, '{');
-	put_keys(&l, socket_keys, sizeof(socket_keys), r, true);
+	line_putc(l, '{');
+	put_keys(l, socket_keys, sizeof(socket_keys), r, true);
 	if (o->cfg->owners)
-		put_keys(&l, owner_keys, sizeof(owner_keys), r, false);
-	line_puts(&l, "}\n");
-	return line_flush(&l);
+		put_keys(l, owner_keys, sizeof(owner_keys), r, false);
+	line_puts(l, "}\n");
+	return l->error ? -1 : 0;
 }
 
 static int json_begin(struct out *o)
@@ -67,57 +63,51 @@ static int json_event(struct out *o, const struct out_event *e)
 		[OUT_EVENT_GONE] = "gone", [OUT_EVENT_GONE_UNSEEN] = "gone",
 	};
 	struct out_row r = { e->s, NULL };
-	char buf[JSON_LINE_BUF];
-	struct line l;
+	struct line *l = &o->line;
 
-	line_init(&l, buf, sizeof(buf), o->f);
-	line_putc(&l, '{');
-	put_string_key(&l, "time", e->stamp, true);
-	put_string_key(&l, "event", kinds[e->kind], false);
-	put_keys(&l, event_keys, sizeof(event_keys), &r, false);
+	line_putc(l, '{');
+	put_string_key(l, "time", e->stamp, true);
+	put_string_key(l, "event", kinds[e->kind], false);
+	put_keys(l, event_keys, sizeof(event_keys), &r, false);
 	if (e->kind == OUT_EVENT_CHANGE)
-		put_string_key(&l, "old_state", out_state_name(e->old_state), false);
+		put_string_key(l, "old_state", out_state_name(e->old_state), false);
 	if (e->kind == OUT_EVENT_GONE) {
-		out_json_key(&l, "seen_ms", false);
-		line_u64(&l, e->seen_ms);
+		out_json_key(l, "seen_ms", false);
+		line_u64(l, e->seen_ms);
 	}
 	if (e->kind == OUT_EVENT_GONE_UNSEEN) {
-		out_json_key(&l, "between_polls", false);
-		line_puts(&l, "true");
+		out_json_key(l, "between_polls", false);
+		line_puts(l, "true");
 	}
-	line_puts(&l, "}\n");
-	return line_flush(&l);
+	line_puts(l, "}\n");
+	return l->error ? -1 : 0;
 }
 
 /* {"ESTABLISHED":6,...,"total":15}: the states as the table names them. */
 static int json_summary(struct out *o, const struct out_summary *s)
 {
-	char buf[JSON_LINE_BUF];
-	struct line l;
+	struct line *l = &o->line;
 
-	line_init(&l, buf, sizeof(buf), o->f);
-	line_putc(&l, '{');
+	line_putc(l, '{');
 	for (unsigned st = 1; st <= TCPSTAT_STATE_MAX; st++) {
-		out_json_key(&l, out_state_name(st), st == 1);
-		line_u64(&l, s->by_state[st]);
+		out_json_key(l, out_state_name(st), st == 1);
+		line_u64(l, s->by_state[st]);
 	}
-	out_json_key(&l, "total", false);
-	line_u64(&l, s->total);
-	line_puts(&l, "}\n");
-	return line_flush(&l);
+	out_json_key(l, "total", false);
+	line_u64(l, s->total);
+	line_puts(l, "}\n");
+	return l->error ? -1 : 0;
 }
 
 static int json_count(struct out *o, unsigned long n)
 {
-	char buf[64];
-	struct line l;
+	struct line *l = &o->line;
 
-	line_init(&l, buf, sizeof(buf), o->f);
-	line_putc(&l, '{');
-	out_json_key(&l, "count", true);
-	line_u64(&l, n);
-	line_puts(&l, "}\n");
-	return line_flush(&l);
+	line_putc(l, '{');
+	out_json_key(l, "count", true);
+	line_u64(l, n);
+	line_puts(l, "}\n");
+	return l->error ? -1 : 0;
 }
 
 const struct out_format out_json_format = {

@@ -14,18 +14,12 @@ void line_init(struct line *l, char *buf, size_t size, FILE *spill)
 	buf[0] = '\0';
 }
 
-size_t line_pos(const struct line *l)
-{
-	return l->spilled + l->len;
-}
-
 static void spill_buffer(struct line *l)
 {
-	if (fwrite(l->buf, 1, l->len, l->spill) != l->len)
+	if (l->len > 0 && fwrite(l->buf, 1, l->len, l->spill) != l->len)
 		l->error = 1;
 	l->spilled += l->len;
 	l->len = 0;
-	l->buf[0] = '\0';
 }
 
 void line_put_slow(struct line *l, const char *s, size_t n)
@@ -43,10 +37,18 @@ void line_put_slow(struct line *l, const char *s, size_t n)
 			room = n;
 		memcpy(l->buf + l->len, s, room);
 		l->len += room;
-		l->buf[l->len] = '\0';
 		s += room;
 		n -= room;
 	}
+}
+
+int line_reserve(struct line *l, size_t n)
+{
+	if (n < l->size - l->len)
+		return 1;
+	if (l->spill)
+		spill_buffer(l);
+	return n < l->size - l->len;
 }
 
 void line_puts(struct line *l, const char *s)
@@ -58,6 +60,11 @@ void line_spaces(struct line *l, size_t n)
 {
 	static const char spaces[] = "                                ";
 
+	if (n < l->size - l->len) {
+		memset(l->buf + l->len, ' ', n);
+		l->len += n;
+		return;
+	}
 	while (n > 0) {
 		size_t chunk = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
 
@@ -66,60 +73,86 @@ void line_spaces(struct line *l, size_t n)
 	}
 }
 
-/* Decimal digits of v at the end of tmp; returns the first. */
-static char *u64_digits(char tmp[24], uint64_t v)
-{
-	char *p = tmp + 23;
+/* "00" to "99", for two digits at a time. */
+static const char two_digits[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+/* Decimal digits of v ending at end; returns the first. */
+static char *u64_digits(char *end, uint64_t v)
+{
+	char *p = end;
+
+	while (v >= 100) {
+		unsigned i = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		p -= 2;
+		p[0] = two_digits[i];
+		p[1] = two_digits[i + 1];
+	}
+	if (v >= 10) {
+		p -= 2;
+		p[0] = two_digits[v * 2];
+		p[1] = two_digits[v * 2 + 1];
+	} else {
+		*--p = (char)('0' + v);
+	}
 	return p;
 }
 
 void line_u64(struct line *l, uint64_t v)
 {
 	char tmp[24];
+	char *d;
 
 	/* Most numbers in a row are small: address bytes, zero queues. */
 	if (v < 10) {
 		line_putc(l, (char)('0' + v));
 		return;
 	}
-	if (v < 100) {
-		char two[2] = { (char)('0' + v / 10), (char)('0' + v % 10) };
+	d = u64_digits(tmp + sizeof(tmp), v);
+	line_put(l, d, (size_t)(tmp + sizeof(tmp) - d));
+}
 
-		line_put(l, two, 2);
-		return;
+void line_ipv4(struct line *l, const uint8_t addr[4])
+{
+	char text[16], *p = text;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned b = addr[i];
+
+		if (b >= 100) {
+			*p++ = (char)('0' + b / 100);
+			b %= 100;
+			*p++ = two_digits[b * 2];
+			*p++ = two_digits[b * 2 + 1];
+		} else if (b >= 10) {
+			*p++ = two_digits[b * 2];
+			*p++ = two_digits[b * 2 + 1];
+		} else {
+			*p++ = (char)('0' + b);
+		}
+		*p++ = '.';
 	}
-	char *digits = u64_digits(tmp, v);
-	line_put(l, digits, (size_t)(tmp + 23 - digits));
+	line_put(l, text, (size_t)(p - text - 1));
 }
 
 void line_u64_right(struct line *l, uint64_t v, size_t width)
 {
 	char tmp[24];
-	const char *d = u64_digits(tmp, v);
-	size_t n = (size_t)(tmp + 23 - d);
+	const char *d = u64_digits(tmp + sizeof(tmp), v);
+	size_t n = (size_t)(tmp + sizeof(tmp) - d);
 
 	if (n < width)
 		line_spaces(l, width - n);
 	line_put(l, d, n);
 }
 
-void line_pad(struct line *l, size_t from, size_t width)
-{
-	size_t have = line_pos(l) - from;
-
-	if (have < width)
-		line_spaces(l, width - have);
-}
-
 int line_flush(struct line *l)
 {
-	if (l->spill && l->len > 0)
+	if (l->spill)
 		spill_buffer(l);
 	return l->error ? -1 : 0;
 }

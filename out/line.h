@@ -1,8 +1,10 @@
 /*
- * line.h - build an output line in a buffer without printf: the formatting
- * of a row is most of the time of a large listing. A line either truncates
- * at its buffer's end (for tests and fixed-size fields) or, given a FILE,
- * writes the full buffer out and goes on, so no row is ever cut.
+ * line.h - build output in a buffer without printf: the formatting of the
+ * rows is most of the time of a large listing. A line either truncates at
+ * its buffer's end (for tests and fixed-size fields) or, given a FILE,
+ * writes the full buffer out and goes on, so nothing is ever cut. The
+ * buffer is not kept NUL-terminated as it grows (a store per byte put);
+ * line_str terminates it when it is to be read as a string.
  */
 #ifndef TCPSTAT_LINE_H
 #define TCPSTAT_LINE_H
@@ -14,8 +16,8 @@
 
 struct line {
 	char *buf;
-	size_t size;      /* of buf, at least 2 */
-	size_t len;       /* bytes in buf, NUL-terminated */
+	size_t size;      /* of buf, at least 2; one byte is kept for line_str's NUL */
+	size_t len;       /* bytes in buf */
 	FILE *spill;      /* where a full buffer goes; NULL: truncate */
 	size_t spilled;   /* bytes already written to spill */
 	int error;        /* a write to spill failed */
@@ -25,10 +27,26 @@ struct line {
 void line_init(struct line *l, char *buf, size_t size, FILE *spill);
 
 /* The number of bytes put so far, spilled or not. */
-size_t line_pos(const struct line *l);
+static inline size_t line_pos(const struct line *l)
+{
+	return l->spilled + l->len;
+}
+
+/* The bytes in the buffer, NUL-terminated. */
+static inline const char *line_str(struct line *l)
+{
+	l->buf[l->len] = '\0';
+	return l->buf;
+}
 
 /* What does not fit the buffer: spill it, or truncate. */
 void line_put_slow(struct line *l, const char *s, size_t n);
+
+/*
+ * Makes room for n bytes in the buffer (spilling what is there), so that
+ * the next n bytes put stay contiguous. Returns whether there is room.
+ */
+int line_reserve(struct line *l, size_t n);
 
 /*
  * Inline for the common case, a few bytes into a buffer with room: this is
@@ -39,7 +57,6 @@ static inline void line_put(struct line *l, const char *s, size_t n)
 	if (n < l->size - l->len) {
 		memcpy(l->buf + l->len, s, n);
 		l->len += n;
-		l->buf[l->len] = '\0';
 		return;
 	}
 	line_put_slow(l, s, n);
@@ -49,7 +66,6 @@ static inline void line_putc(struct line *l, char c)
 {
 	if (l->len + 1 < l->size) {
 		l->buf[l->len++] = c;
-		l->buf[l->len] = '\0';
 		return;
 	}
 	line_put_slow(l, &c, 1);
@@ -58,10 +74,19 @@ static inline void line_putc(struct line *l, char c)
 void line_puts(struct line *l, const char *s);
 void line_spaces(struct line *l, size_t n);
 void line_u64(struct line *l, uint64_t v);
+/* An IPv4 address in dotted-quad form. */
+void line_ipv4(struct line *l, const uint8_t addr[4]);
 /* v right-aligned in width columns. */
 void line_u64_right(struct line *l, uint64_t v, size_t width);
+
 /* Spaces until the field that began at line_pos() == from is width wide. */
-void line_pad(struct line *l, size_t from, size_t width);
+static inline void line_pad(struct line *l, size_t from, size_t width)
+{
+	size_t have = line_pos(l) - from;
+
+	if (have < width)
+		line_spaces(l, width - have);
+}
 
 /*
  * Writes what is left in the buffer to the spill FILE. Returns 0, or -1

@@ -11,6 +11,12 @@ void out_open(struct out *o, const struct out_config *cfg, FILE *f)
 	o->n_cols = cfg->n_columns;
 	for (unsigned i = 0; i < cfg->n_columns; i++)
 		o->cols[i] = &out_fields[cfg->columns[i]];
+	line_init(&o->line, o->batch, sizeof(o->batch), f);
+}
+
+int out_flush(struct out *o)
+{
+	return line_flush(&o->line);
 }
 
 void out_default_columns(struct out_config *cfg, bool extend, bool processes, bool timers)

@@ -47,8 +47,9 @@ struct out_summary {
 struct out;
 
 /*
- * A format. Each operation writes to o->f and returns 0, or -1 when a
- * write failed (and the stream's error says why).
+ * A format. Each operation writes to o->line (which goes to o->f in large
+ * pieces) and returns 0, or -1 when a write failed (and the stream's error
+ * says why).
  */
 struct out_format {
 	int (*begin)(struct out *o);     /* before the first row: the header, if any */
@@ -58,12 +59,17 @@ struct out_format {
 	int (*count)(struct out *o, unsigned long n);
 };
 
+/* Output is gathered here and written in large pieces (and by out_flush). */
+#define OUT_BATCH (64 * 1024)
+
 struct out {
 	const struct out_format *fmt;
 	const struct out_config *cfg;
 	FILE *f;
 	const struct out_field *cols[OUT_MAX_COLUMNS];   /* the table's, resolved */
 	unsigned n_cols;
+	struct line line;          /* over batch, spilling to f */
+	char batch[OUT_BATCH];
 };
 
 extern const struct out_format out_table_format;   /* table.c */
@@ -71,6 +77,12 @@ extern const struct out_format out_json_format;    /* jsonl.c */
 
 /* Sets o up to write cfg's format to f (cfg must outlive o). */
 void out_open(struct out *o, const struct out_config *cfg, FILE *f);
+
+/*
+ * Writes what the operations gathered to f (not fflush: f's own buffer is
+ * the caller's). Returns 0, or -1 when a write since out_open failed.
+ */
+int out_flush(struct out *o);
 
 /*
  * The netstat columns, with -e's User and Inode, -P's process and -o's

@@ -8,74 +8,80 @@
 
 #include "out.h"
 
-/* Large enough for most rows; a longer one spills to the stream in pieces. */
-#define TABLE_LINE_BUF 512
+/* Room kept for a right-aligned cell, so it can be shifted into place. */
+#define TABLE_CELL_MAX 64
 
-/* A right-aligned cell's text is formatted aside first, for its width. */
+/*
+ * A right-aligned cell (a number) is put where it goes, then moved right
+ * by its padding: no copy through a buffer of its own.
+ */
 static void put_cell_right(struct line *l, const struct out_field *col,
 			   const struct out_row *r)
 {
-	char tmp[64];
-	struct line cell;
+	size_t start = l->len, spilled = l->spilled, n;
 
-	line_init(&cell, tmp, sizeof(tmp), NULL);
-	col->put(&cell, r, false);
-	if (cell.len < col->width)
-		line_spaces(l, col->width - cell.len);
-	line_put(l, tmp, cell.len);
+	if (!line_reserve(l, TABLE_CELL_MAX + col->width)) {
+		col->put(l, r, false);   /* a truncating line too small: as it comes */
+		return;
+	}
+	start = l->len;
+	spilled = l->spilled;
+	col->put(l, r, false);
+	n = l->len - start;
+	if (l->spilled != spilled || n >= col->width)
+		return;
+	memmove(l->buf + start + (col->width - n), l->buf + start, n);
+	memset(l->buf + start, ' ', col->width - n);
+	l->len += col->width - n;
 }
 
 /* Cells separated by one space and padded to their width, the last unpadded. */
 static int table_row(struct out *o, const struct out_row *r)
 {
-	char buf[TABLE_LINE_BUF];
-	struct line l;
+	struct line *l = &o->line;
 	bool plain = o->cfg->plain;
 
-	line_init(&l, buf, sizeof(buf), o->f);
 	for (unsigned i = 0; i < o->n_cols; i++) {
 		const struct out_field *col = o->cols[i];
 		size_t from;
 
 		if (i > 0)
-			line_putc(&l, ' ');
-		from = line_pos(&l);
+			line_putc(l, ' ');
+		from = line_pos(l);
 		if (plain)
-			col->put(&l, r, true);
+			col->put(l, r, true);
 		else if (col->right)
-			put_cell_right(&l, col, r);
+			put_cell_right(l, col, r);
 		else
-			col->put(&l, r, false);
+			col->put(l, r, false);
 		if (i + 1 < o->n_cols && !plain)
-			line_pad(&l, from, col->width);
+			line_pad(l, from, col->width);
 	}
-	line_putc(&l, '\n');
-	return line_flush(&l);
+	line_putc(l, '\n');
+	return l->error ? -1 : 0;
 }
 
 static int table_begin(struct out *o)
 {
-	char buf[TABLE_LINE_BUF];
-	struct line l;
+	struct line *l = &o->line;
 
 	if (!o->cfg->header)
 		return 0;
-	line_init(&l, buf, sizeof(buf), o->f);
 	for (unsigned i = 0; i < o->n_cols; i++) {
 		const struct out_field *col = o->cols[i];
 		size_t len = strlen(col->header), from;
 
 		if (i > 0)
-			line_putc(&l, ' ');
-		from = line_pos(&l);
+			line_putc(l, ' ');
+		from = line_pos(l);
 		if (col->right && len < col->width)
-			line_spaces(&l, col->width - len);
-		line_puts(&l, col->header);
+			line_spaces(l, col->width - len);
+		line_puts(l, col->header);
 		if (i + 1 < o->n_cols)
-			line_pad(&l, from, col->width);
+			line_pad(l, from, col->width);
 	}
-	line_putc(&l, '\n');
-	return line_flush(&l);
+	line_putc(l, '\n');
+	return l->error ? -1 : 0;
 }
 
 static void put_endpoints(struct line *l, const struct out_row *r)
@@ -88,42 +94,40 @@ static void put_endpoints(struct line *l, const struct out_row *r)
 /* "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 ESTABLISHED -> FIN_WAIT2" */
 static int table_event(struct out *o, const struct out_event *e)
 {
-	char buf[TABLE_LINE_BUF];
-	struct line l;
+	struct line *l = &o->line;
 	struct out_row r = { e->s, NULL };
 
-	line_init(&l, buf, sizeof(buf), o->f);
-	line_puts(&l, e->stamp);
-	line_putc(&l, ' ');
-	put_endpoints(&l, &r);
+	line_puts(l, e->stamp);
+	line_putc(l, ' ');
+	put_endpoints(l, &r);
 	switch (e->kind) {
 	case OUT_EVENT_NEW:
-		line_puts(&l, " new ");
-		line_puts(&l, out_state_name(e->s->state));
+		line_puts(l, " new ");
+		line_puts(l, out_state_name(e->s->state));
 		break;
 	case OUT_EVENT_CHANGE:
-		line_putc(&l, ' ');
-		line_puts(&l, out_state_name(e->old_state));
-		line_puts(&l, " -> ");
-		line_puts(&l, out_state_name(e->s->state));
+		line_putc(l, ' ');
+		line_puts(l, out_state_name(e->old_state));
+		line_puts(l, " -> ");
+		line_puts(l, out_state_name(e->s->state));
 		break;
 	case OUT_EVENT_GONE:
-		line_puts(&l, " gone (was ");
-		line_puts(&l, out_state_name(e->s->state));
-		line_puts(&l, ", seen ");
-		line_u64(&l, e->seen_ms / 1000);
-		line_putc(&l, '.');
-		line_u64(&l, e->seen_ms % 1000 / 100);
-		line_puts(&l, " s)");
+		line_puts(l, " gone (was ");
+		line_puts(l, out_state_name(e->s->state));
+		line_puts(l, ", seen ");
+		line_u64(l, e->seen_ms / 1000);
+		line_putc(l, '.');
+		line_u64(l, e->seen_ms % 1000 / 100);
+		line_puts(l, " s)");
 		break;
 	case OUT_EVENT_GONE_UNSEEN:
-		line_puts(&l, " gone (was ");
-		line_puts(&l, out_state_name(e->s->state));
-		line_puts(&l, ", between polls)");
+		line_puts(l, " gone (was ");
+		line_puts(l, out_state_name(e->s->state));
+		line_puts(l, ", between polls)");
 		break;
 	}
-	line_putc(&l, '\n');
-	return line_flush(&l);
+	line_putc(l, '\n');
+	return l->error ? -1 : 0;
 }
 
 /* "NAME        COUNT", names padded to the State column's width. */
@@ -140,26 +144,22 @@ static void put_count_line(struct line *l, const char *name, unsigned long n)
 
 static int table_summary(struct out *o, const struct out_summary *s)
 {
-	char buf[TABLE_LINE_BUF];
-	struct line l;
+	struct line *l = &o->line;
 
-	line_init(&l, buf, sizeof(buf), o->f);
 	for (unsigned st = 1; st <= TCPSTAT_STATE_MAX; st++)
-		put_count_line(&l, out_state_name(st), s->by_state[st]);
+		put_count_line(l, out_state_name(st), s->by_state[st]);
 	/* netstat's table shouts its total; JSON keys are lower case. */
-	put_count_line(&l, "TOTAL", s->total);
-	return line_flush(&l);
+	put_count_line(l, "TOTAL", s->total);
+	return l->error ? -1 : 0;
 }
 
 static int table_count(struct out *o, unsigned long n)
 {
-	char buf[32];
-	struct line l;
+	struct line *l = &o->line;
 
-	line_init(&l, buf, sizeof(buf), o->f);
-	line_u64(&l, n);
-	line_putc(&l, '\n');
-	return line_flush(&l);
+	line_u64(l, n);
+	line_putc(l, '\n');
+	return l->error ? -1 : 0;
 }
 
 const struct out_format out_table_format = {

@@ -28,6 +28,7 @@ static inline void capture_open(struct capture *c, const struct out_config *cfg)
 /* Closes the stream: c->buf holds what was written, NUL-terminated. */
 static inline void capture_close(struct capture *c)
 {
+	assert_int_equal(out_flush(&c->o), 0);
 	assert_int_equal(fclose(c->f), 0);
 	c->f = NULL;
 }

@@ -27,7 +27,7 @@ static void assert_escaped(const char *in, size_t n, const char *want)
 
 	line_init(&l, buf, sizeof(buf), NULL);
 	json_string(&l, in, n);
-	assert_string_equal(buf, want);
+	assert_string_equal(line_str(&l), want);
 }
 
 static void test_escaping(void **state)
@@ -365,7 +365,7 @@ static void test_count(void **state)
 	free(c.buf);
 }
 
-/* A write that fails is reported by every JSON operation. */
+/* A write that fails is reported by out_flush, then by every JSON operation. */
 static void test_json_write_error(void **state)
 {
 	struct tcpstat_sock s = v6_listener();
@@ -380,6 +380,8 @@ static void test_json_write_error(void **state)
 	assert_non_null(f);
 	out_open(&o, &json_cfg, f);
 	assert_int_equal(o.fmt->begin(&o), 0);   /* writes nothing, so cannot fail */
+	assert_int_equal(o.fmt->row(&o, &r), 0);
+	assert_int_equal(out_flush(&o), -1);
 	assert_int_equal(o.fmt->row(&o, &r), -1);
 	assert_int_equal(o.fmt->event(&o, &e), -1);
 	assert_int_equal(o.fmt->summary(&o, &sum), -1);

@@ -380,6 +380,7 @@ static void check_row(const struct row_case *c)
 	assert_non_null(f);
 	out_open(&o, &cfg, f);
 	assert_int_equal(o.fmt->row(&o, &r), 0);
+	assert_int_equal(out_flush(&o), 0);
 	assert_int_equal(fclose(f), 0);
 	assert_string_equal(fixed, c->want);
 }
@@ -529,7 +530,10 @@ static void test_row_process(void **state)
 	assert_string_equal(cell, "812/nginx,813/my?prog?");
 }
 
-/* A write that fails is reported, by every operation. */
+/*
+ * A write that fails is reported: by out_flush, and from then on by every
+ * operation (output is gathered and written in large pieces).
+ */
 static void test_row_write_error(void **state)
 {
 	const struct row_case *c = &row_cases[0];
@@ -545,6 +549,8 @@ static void test_row_write_error(void **state)
 	(void)state;
 	assert_non_null(f);
 	out_open(&o, &cfg, f);
+	assert_int_equal(o.fmt->row(&o, &r), 0);
+	assert_int_equal(out_flush(&o), -1);
 	assert_int_equal(o.fmt->row(&o, &r), -1);
 	assert_int_equal(o.fmt->begin(&o), -1);
 	assert_int_equal(o.fmt->event(&o, &e), -1);
@@ -596,6 +602,7 @@ static void test_headers(void **state)
 		assert_non_null(f);
 		out_open(&o, &cfg, f);
 		assert_int_equal(o.fmt->begin(&o), 0);
+		assert_int_equal(out_flush(&o), 0);
 		assert_int_equal(fclose(f), 0);
 		assert_string_equal(fixed, cases[i].want);
 
