@@ -59,8 +59,9 @@ struct explain_sysctl {
 /*
  * Reads the sysctls under root (normally "/proc/sys"; tests pass a
  * fixture folder). A missing file keeps the kernel's default (older
- * kernels lack some). Returns 0 with *sc filled, or a negative errno with
- * err naming the file when one cannot be read or does not parse.
+ * kernels lack some); a missing root is an error. Returns 0 with *sc
+ * filled, or a negative errno with err naming the file when one cannot
+ * be read or does not parse.
  */
 int explain_read_sysctl(const char *root, struct explain_sysctl *sc, struct tcpstat_error *err);
 

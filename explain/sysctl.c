@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "explain.h"
 #include "numparse.h"
@@ -127,6 +128,9 @@ int explain_read_sysctl(const char *root, struct explain_sysctl *sc, struct tcps
 	int rc;
 
 	memset(sc, 0, sizeof(*sc));
+	/* Missing files keep defaults, but a missing folder means no sysctls to read at all. */
+	if (access(root, R_OK | X_OK) < 0)
+		return err_set(err, errno, "%s", root);
 	sc->port_lo = 32768;
 	sc->port_hi = 60999;
 	if ((rc = read_uint(root, "net/ipv4/ip_unprivileged_port_start", 0, 65536, &unpriv, err)) ||
