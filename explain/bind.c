@@ -116,6 +116,21 @@ int explain_try_binds(const struct explain_target *t, int errnums[EXPLAIN_NTRIAL
 			return rc;
 		errnums[i] = rc;
 	}
+	/*
+	 * A SO_REUSEPORT bind that succeeds next to other sockets on the port
+	 * leaves the port's bind bucket marked for the SO_REUSEPORT fast path,
+	 * which the kernel does not undo at close while those sockets stay.
+	 * A later SO_REUSEPORT bind of [::] then passes an IPV6_V6ONLY [::]
+	 * listener it should conflict with (seen on 6.18 after a trial of
+	 * 0.0.0.0). A plain bind that succeeds clears the mark, so end with one.
+	 */
+	if (errnums[EXPLAIN_PLAIN] == 0 &&
+	    (errnums[EXPLAIN_REUSEPORT] == 0 || errnums[EXPLAIN_BOTH] == 0)) {
+		int rc = explain_try_bind(t, EXPLAIN_PLAIN, err);
+
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }
 

@@ -97,8 +97,11 @@ int explain_try_bind(const struct explain_target *t, enum explain_trial trial,
 		     struct tcpstat_error *err);
 
 /*
- * The four trials: sets errnums[i] to 0 or the errno of trial i. Returns
- * 0, or a negative errno with err filled when a socket could not be made.
+ * The four trials: sets errnums[i] to 0 or the errno of trial i, then,
+ * when a SO_REUSEPORT trial succeeded, one more plain bind so the port's
+ * bind bucket keeps no SO_REUSEPORT fast-path mark from the trials.
+ * Returns 0, or a negative errno with err filled when a socket could not
+ * be made.
  */
 int explain_try_binds(const struct explain_target *t, int errnums[EXPLAIN_NTRIALS],
 		      struct tcpstat_error *err);
