@@ -102,7 +102,6 @@ static int run_mode(const struct tcpstat_opts *opts, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static char out_buf[1 << 16];
 	/* static: the options hold a filter tree, too big for a small stack. */
 	static struct tcpstat_opts opts;
 	struct tcpstat_error err = { 0 };
@@ -113,9 +112,12 @@ int main(int argc, char **argv)
 	}
 	if (opts.action != OPTS_LIST)
 		return info(&opts);
-	/* Fewer, larger writes when the rows go to a pipe or a file. */
-	if (!isatty(STDOUT_FILENO) && opts.mode == OPTS_MODE_LIST)
-		setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
+	/*
+	 * A listing gathers its output in 64 KiB pieces itself (out/): a
+	 * second buffer in stdio would only copy them once more.
+	 */
+	if (opts.mode == OPTS_MODE_LIST)
+		setvbuf(stdout, NULL, _IONBF, 0);
 	if (opts.mode == OPTS_MODE_LIST)
 		return list(&opts);
 	return run_mode(&opts, argc, argv);

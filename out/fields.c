@@ -10,7 +10,8 @@
 #include "fields.h"
 #include "json.h"
 
-static const char *const state_names[TCPSTAT_STATE_MAX + 1] = {
+/* char[16]: rows copy a name with one fixed-size move (line_put16). */
+static const char state_names[TCPSTAT_STATE_MAX + 1][16] = {
 	[TCPSTAT_ESTABLISHED] = "ESTABLISHED",
 	[TCPSTAT_SYN_SENT] = "SYN_SENT",
 	[TCPSTAT_SYN_RECV] = "SYN_RECV",
@@ -26,7 +27,7 @@ static const char *const state_names[TCPSTAT_STATE_MAX + 1] = {
 
 const char *out_state_name(unsigned state)
 {
-	if (state > TCPSTAT_STATE_MAX || !state_names[state])
+	if (state > TCPSTAT_STATE_MAX || !state_names[state][0])
 		return "?";
 	return state_names[state];
 }
@@ -131,14 +132,18 @@ static void put_peer_port(struct line *l, const struct out_row *r, bool plain)
 
 /* A field that is one number: its text and its JSON value are the same. */
 #define NUMBER_FIELD(fn, expr)                                                   \
+	static uint64_t number_##fn(const struct out_row *r)                     \
+	{                                                                        \
+		return (expr);                                                   \
+	}                                                                        \
 	static void put_##fn(struct line *l, const struct out_row *r, bool plain) \
 	{                                                                        \
 		(void)plain;                                                     \
-		line_u64(l, (expr));                                             \
+		line_u64(l, number_##fn(r));                                     \
 	}                                                                        \
 	static void json_##fn(struct line *l, const struct out_row *r)           \
 	{                                                                        \
-		line_u64(l, (expr));                                             \
+		line_u64(l, number_##fn(r));                                     \
 	}
 
 /* netstat prints 0.00 for a timer that is off, whatever the count. */
@@ -173,8 +178,11 @@ static const char *proto_of(const struct tcpstat_sock *s)
 
 static void put_proto(struct line *l, const struct out_row *r, bool plain)
 {
+	static const char names[2][16] = { "tcp", "tcp6" };
+	bool v6 = r->s->family == AF_INET6;
+
 	(void)plain;
-	line_puts(l, proto_of(r->s));
+	line_put16(l, names[v6], v6 ? 4 : 3);
 }
 
 static void json_proto(struct line *l, const struct out_row *r)
@@ -184,10 +192,22 @@ static void json_proto(struct line *l, const struct out_row *r)
 	json_string(l, p, strlen(p));
 }
 
+static const uint8_t state_name_len[TCPSTAT_STATE_MAX + 1] = {
+	[TCPSTAT_ESTABLISHED] = 11, [TCPSTAT_SYN_SENT] = 8, [TCPSTAT_SYN_RECV] = 8,
+	[TCPSTAT_FIN_WAIT1] = 9, [TCPSTAT_FIN_WAIT2] = 9, [TCPSTAT_TIME_WAIT] = 9,
+	[TCPSTAT_CLOSE] = 5, [TCPSTAT_CLOSE_WAIT] = 10, [TCPSTAT_LAST_ACK] = 8,
+	[TCPSTAT_LISTEN] = 6, [TCPSTAT_CLOSING] = 7,
+};
+
 static void put_state(struct line *l, const struct out_row *r, bool plain)
 {
+	unsigned st = r->s->state;
+
 	(void)plain;
-	line_puts(l, out_state_name(r->s->state));
+	if (st <= TCPSTAT_STATE_MAX && state_name_len[st])
+		line_put16(l, state_names[st], state_name_len[st]);
+	else
+		line_putc(l, '?');
 }
 
 static void json_state(struct line *l, const struct out_row *r)
@@ -317,9 +337,9 @@ const struct out_field out_fields[OUT_F_COUNT] = {
 	[OUT_F_PROTO] = { "proto", "Proto", "proto", 5, false, put_proto, json_proto,
 			  "tcp or tcp6" },
 	[OUT_F_RECV_Q] = { "recv-q", "Recv-Q", "recv_q", 6, true, put_recv_q, json_recv_q,
-			   "bytes not read yet; LISTEN: connections to accept" },
+			   "bytes not read yet; LISTEN: connections to accept", number_recv_q },
 	[OUT_F_SEND_Q] = { "send-q", "Send-Q", "send_q", 6, true, put_send_q, json_send_q,
-			   "bytes not acknowledged yet; LISTEN: backlog (netlink)" },
+			   "bytes not acknowledged yet; LISTEN: backlog (netlink)", number_send_q },
 	[OUT_F_LOCAL] = { "local", "Local Address", NULL, 23, false, put_local, NULL,
 			  "local address:port" },
 	[OUT_F_PEER] = { "peer", "Foreign Address", NULL, 23, false, put_peer, NULL,
@@ -336,17 +356,20 @@ const struct out_field out_fields[OUT_F_COUNT] = {
 	[OUT_F_STATE] = { "state", "State", "state", 11, false, put_state, json_state,
 			  "TCP state, netstat's names" },
 	[OUT_F_UID] = { "uid", "User", "uid", 10, false, put_uid, json_uid,
-			"owner's uid (0 for TIME_WAIT)" },
+			"owner's uid (0 for TIME_WAIT)", number_uid },
 	[OUT_F_INODE] = { "inode", "Inode", "inode", 10, false, put_inode, json_inode,
-			  "socket inode (0 for TIME_WAIT)" },
+			  "socket inode (0 for TIME_WAIT)", number_inode },
 	[OUT_F_TIMER] = { "timer", "Timer", "timer", 0, false, put_timer, json_timer,
 			  "kind (seconds left/retransmits/probes), as netstat -o;\n"
 			  "              plain (-H -O): kind(seconds/retransmits/probes)" },
 	[OUT_F_PROCESS] = { "process", "PID/Program name", NULL, 20, false, put_process, NULL,
 			    "pid/program of each process holding it (- for none)" },
-	[OUT_F_TIMER_MS] = { NULL, NULL, "timer_ms", 0, false, put_timer_ms, json_timer_ms, NULL },
-	[OUT_F_RETRANS] = { NULL, NULL, "retrans", 0, false, put_retrans, json_retrans, NULL },
-	[OUT_F_PROBES] = { NULL, NULL, "probes", 0, false, put_probes, json_probes, NULL },
+	[OUT_F_TIMER_MS] = { NULL, NULL, "timer_ms", 0, false, put_timer_ms, json_timer_ms, NULL,
+			     number_timer_ms },
+	[OUT_F_RETRANS] = { NULL, NULL, "retrans", 0, false, put_retrans, json_retrans, NULL,
+			    number_retrans },
+	[OUT_F_PROBES] = { NULL, NULL, "probes", 0, false, put_probes, json_probes, NULL,
+			   number_probes },
 	[OUT_F_PIDS] = { NULL, NULL, "pids", 0, false, NULL, json_pids, NULL },
 	[OUT_F_PROGRAMS] = { NULL, NULL, "programs", 0, false, NULL, json_programs, NULL },
 };

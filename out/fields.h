@@ -58,6 +58,12 @@ struct out_field {
 	/* The JSON value. */
 	void (*json)(struct line *l, const struct out_row *r);
 	const char *help;
+	/*
+	 * A field that is one number: its value (put and json write just
+	 * that), for right-aligned cells written in place and for sorting.
+	 * NULL: not a plain number.
+	 */
+	uint64_t (*number)(const struct out_row *r);
 };
 
 extern const struct out_field out_fields[OUT_F_COUNT];

@@ -60,8 +60,9 @@ void line_spaces(struct line *l, size_t n)
 {
 	static const char spaces[] = "                                ";
 
-	if (n < l->size - l->len) {
-		memset(l->buf + l->len, ' ', n);
+	/* Padding is short: one fixed-size copy, the rest overwritten later. */
+	if (n <= 32 && 32 < l->size - l->len) {
+		memcpy(l->buf + l->len, spaces, 32);
 		l->len += n;
 		return;
 	}
@@ -102,6 +103,17 @@ static char *u64_digits(char *end, uint64_t v)
 	return p;
 }
 
+static size_t digit_count(uint64_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
 void line_u64(struct line *l, uint64_t v)
 {
 	char tmp[24];
@@ -112,17 +124,26 @@ void line_u64(struct line *l, uint64_t v)
 		line_putc(l, (char)('0' + v));
 		return;
 	}
+	/* With room, the digits go straight into the buffer. */
+	if (20 < l->size - l->len) {
+		size_t n = digit_count(v);
+
+		u64_digits(l->buf + l->len + n, v);
+		l->len += n;
+		return;
+	}
 	d = u64_digits(tmp + sizeof(tmp), v);
 	line_put(l, d, (size_t)(tmp + sizeof(tmp) - d));
 }
 
-void line_ipv4(struct line *l, const uint8_t addr[4])
+/* The dotted quad at p (at most 15 bytes); returns its end. */
+static char *ipv4_text(char *p, const uint8_t addr[4])
 {
-	char text[16], *p = text;
-
 	for (int i = 0; i < 4; i++) {
 		unsigned b = addr[i];
 
+		if (i > 0)
+			*p++ = '.';
 		if (b >= 100) {
 			*p++ = (char)('0' + b / 100);
 			b %= 100;
@@ -134,14 +155,37 @@ void line_ipv4(struct line *l, const uint8_t addr[4])
 		} else {
 			*p++ = (char)('0' + b);
 		}
-		*p++ = '.';
 	}
-	line_put(l, text, (size_t)(p - text - 1));
+	return p;
+}
+
+void line_ipv4(struct line *l, const uint8_t addr[4])
+{
+	char text[16];
+
+	/* With room, straight into the buffer. */
+	if (16 < l->size - l->len) {
+		char *start = l->buf + l->len;
+
+		l->len += (size_t)(ipv4_text(start, addr) - start);
+		return;
+	}
+	line_put(l, text, (size_t)(ipv4_text(text, addr) - text));
 }
 
 void line_u64_right(struct line *l, uint64_t v, size_t width)
 {
 	char tmp[24];
+
+	/* With room, the padding and the digits go straight into the buffer. */
+	if (width <= 32 && 32 + 20 < l->size - l->len) {
+		size_t n = digit_count(v), pad = n < width ? width - n : 0;
+
+		line_spaces(l, pad);
+		u64_digits(l->buf + l->len + n, v);
+		l->len += n;
+		return;
+	}
 	const char *d = u64_digits(tmp + sizeof(tmp), v);
 	size_t n = (size_t)(tmp + sizeof(tmp) - d);
 

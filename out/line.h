@@ -71,6 +71,20 @@ static inline void line_putc(struct line *l, char c)
 	line_put_slow(l, &c, 1);
 }
 
+/*
+ * n bytes (n <= 16) from s, which must have 16 readable bytes (a name in a
+ * char[16] table): with room, one fixed-size copy instead of a call.
+ */
+static inline void line_put16(struct line *l, const char *s, size_t n)
+{
+	if (16 < l->size - l->len) {
+		memcpy(l->buf + l->len, s, 16);
+		l->len += n;
+		return;
+	}
+	line_put_slow(l, s, n);
+}
+
 void line_puts(struct line *l, const char *s);
 void line_spaces(struct line *l, size_t n);
 void line_u64(struct line *l, uint64_t v);

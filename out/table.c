@@ -50,6 +50,8 @@ static int table_row(struct out *o, const struct out_row *r)
 		from = line_pos(l);
 		if (plain)
 			col->put(l, r, true);
+		else if (col->right && col->number)
+			line_u64_right(l, col->number(r), col->width);
 		else if (col->right)
 			put_cell_right(l, col, r);
 		else
