@@ -68,14 +68,12 @@ static void put_port(struct line *l, uint16_t port)
 		line_u64(l, port);
 }
 
+/* Addresses are plain ASCII: quoted as they are, nothing to escape. */
 static void json_addr(struct line *l, int family, const uint8_t addr[16])
 {
-	char text[64];
-	struct line t;
-
-	line_init(&t, text, sizeof(text), NULL);
-	put_addr(&t, family, addr, false);
-	json_string(l, text, t.len);
+	line_putc(l, '"');
+	put_addr(l, family, addr, false);
+	line_putc(l, '"');
 }
 
 static void put_local(struct line *l, const struct out_row *r, bool plain)
@@ -171,11 +169,6 @@ static void json_peer_port(struct line *l, const struct out_row *r)
 	line_u64(l, r->s->peer_port);
 }
 
-static const char *proto_of(const struct tcpstat_sock *s)
-{
-	return s->family == AF_INET6 ? "tcp6" : "tcp";
-}
-
 static void put_proto(struct line *l, const struct out_row *r, bool plain)
 {
 	static const char names[2][16] = { "tcp", "tcp6" };
@@ -187,9 +180,9 @@ static void put_proto(struct line *l, const struct out_row *r, bool plain)
 
 static void json_proto(struct line *l, const struct out_row *r)
 {
-	const char *p = proto_of(r->s);
-
-	json_string(l, p, strlen(p));
+	line_putc(l, '"');
+	put_proto(l, r, false);
+	line_putc(l, '"');
 }
 
 static const uint8_t state_name_len[TCPSTAT_STATE_MAX + 1] = {
@@ -212,9 +205,9 @@ static void put_state(struct line *l, const struct out_row *r, bool plain)
 
 static void json_state(struct line *l, const struct out_row *r)
 {
-	const char *name = out_state_name(r->s->state);
-
-	json_string(l, name, strlen(name));
+	line_putc(l, '"');
+	put_state(l, r, false);
+	line_putc(l, '"');
 }
 
 /* ---- the timer ---------------------------------------------------------- */
@@ -267,12 +260,9 @@ static void put_timer(struct line *l, const struct out_row *r, bool plain)
 
 static void json_timer(struct line *l, const struct out_row *r)
 {
-	char kind[32];
-	struct line k;
-
-	line_init(&k, kind, sizeof(kind), NULL);
-	put_timer_kind(&k, r->s);
-	json_string(l, kind, k.len);
+	line_putc(l, '"');
+	put_timer_kind(l, r->s);
+	line_putc(l, '"');
 }
 
 /* ---- owners ------------------------------------------------------------- */

@@ -21,13 +21,21 @@ static const uint8_t event_keys[] = {
 	OUT_F_STATE,
 };
 
-static void put_keys(struct line *l, const uint8_t *ids, size_t n, const struct out_row *r,
+static void put_keys(struct out *o, const uint8_t *ids, size_t n, const struct out_row *r,
 		     bool first)
 {
+	struct line *l = &o->line;
+
 	for (size_t i = 0; i < n; i++) {
 		const struct out_field *f = &out_fields[ids[i]];
+		const struct out_json_key *k = &o->keys[ids[i]];
 
-		out_json_key(l, f->json_key, first && i == 0);
+		bool no_comma = first && i == 0;
+
+		if (k->len)
+			line_put32(l, k->text + no_comma, k->len - no_comma);
+		else
+			out_json_key(l, f->json_key, no_comma);
 		f->json(l, r);
 	}
 }
@@ -37,9 +45,9 @@ static int json_row(struct out *o, const struct out_row *r)
 	struct line *l = &o->line;
 
 	line_putc(l, '{');
-	put_keys(l, socket_keys, sizeof(socket_keys), r, true);
+	put_keys(o, socket_keys, sizeof(socket_keys), r, true);
 	if (o->cfg->owners)
-		put_keys(l, owner_keys, sizeof(owner_keys), r, false);
+		put_keys(o, owner_keys, sizeof(owner_keys), r, false);
 	line_puts(l, "}\n");
 	return l->error ? -1 : 0;
 }
@@ -68,7 +76,7 @@ static int json_event(struct out *o, const struct out_event *e)
 	line_putc(l, '{');
 	put_string_key(l, "time", e->stamp, true);
 	put_string_key(l, "event", kinds[e->kind], false);
-	put_keys(l, event_keys, sizeof(event_keys), &r, false);
+	put_keys(o, event_keys, sizeof(event_keys), &r, false);
 	if (e->kind == OUT_EVENT_CHANGE)
 		put_string_key(l, "old_state", out_state_name(e->old_state), false);
 	if (e->kind == OUT_EVENT_GONE) {

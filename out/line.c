@@ -114,7 +114,7 @@ static size_t digit_count(uint64_t v)
 	return n + (v >= 10) + (v >= 100) + (v >= 1000);
 }
 
-void line_u64(struct line *l, uint64_t v)
+void line_u64_slow(struct line *l, uint64_t v)
 {
 	char tmp[24];
 	char *d;

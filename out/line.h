@@ -85,9 +85,30 @@ static inline void line_put16(struct line *l, const char *s, size_t n)
 	line_put_slow(l, s, n);
 }
 
+/* The same for up to 32 bytes from a char[32]. */
+static inline void line_put32(struct line *l, const char *s, size_t n)
+{
+	if (32 < l->size - l->len) {
+		memcpy(l->buf + l->len, s, 32);
+		l->len += n;
+		return;
+	}
+	line_put_slow(l, s, n);
+}
+
 void line_puts(struct line *l, const char *s);
 void line_spaces(struct line *l, size_t n);
-void line_u64(struct line *l, uint64_t v);
+void line_u64_slow(struct line *l, uint64_t v);
+
+/* v in decimal; one digit (most numbers in a row: zero queues, retries) inline. */
+static inline void line_u64(struct line *l, uint64_t v)
+{
+	if (v < 10 && l->len + 1 < l->size) {
+		l->buf[l->len++] = (char)('0' + v);
+		return;
+	}
+	line_u64_slow(l, v);
+}
 /* An IPv4 address in dotted-quad form. */
 void line_ipv4(struct line *l, const uint8_t addr[4]);
 /* v right-aligned in width columns. */

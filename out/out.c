@@ -12,6 +12,19 @@ void out_open(struct out *o, const struct out_config *cfg, FILE *f)
 	for (unsigned i = 0; i < cfg->n_columns; i++)
 		o->cols[i] = &out_fields[cfg->columns[i]];
 	line_init(&o->line, o->batch, sizeof(o->batch), f);
+	for (int i = 0; i < OUT_F_COUNT; i++) {
+		const char *key = out_fields[i].json_key;
+		size_t n = key ? strlen(key) : 0;
+
+		memset(&o->keys[i], 0, sizeof(o->keys[i]));
+		if (n == 0 || n + 4 > sizeof(o->keys[i].text) - 1)
+			continue;
+		o->keys[i].text[0] = ',';
+		o->keys[i].text[1] = '"';
+		memcpy(o->keys[i].text + 2, key, n);
+		memcpy(o->keys[i].text + 2 + n, "\":", 2);
+		o->keys[i].len = (uint8_t)(n + 4);
+	}
 }
 
 int out_flush(struct out *o)

@@ -70,6 +70,14 @@ struct out {
 	unsigned n_cols;
 	struct line line;          /* over batch, spilling to f */
 	char batch[OUT_BATCH];
+	/*
+	 * Each field's ,"key": made once, so a row copies it in one move
+	 * (from text + 1 for the first key of an object, without the comma).
+	 */
+	struct out_json_key {
+		char text[33];
+		uint8_t len;       /* with the comma; 0: no key, or too long */
+	} keys[OUT_F_COUNT];
 };
 
 extern const struct out_format out_table_format;   /* table.c */
