@@ -1,7 +1,7 @@
 /*
  * dump.c - the backend table, the fallback and the one filter. Records are
  * handed on as they arrive, so memory does not grow with the number of
- * sockets; only the owner lookup keeps records (owned.c).
+ * sockets; only the owner lookup keeps records (dump_owned below).
  */
 #include <errno.h>
 #include <string.h>

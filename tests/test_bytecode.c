@@ -3,7 +3,7 @@
  * byte for byte on a small program, against a copy of the kernel's audit
  * (inet_diag_bc_audit: a program it refuses fails the whole request with
  * EINVAL), and by running programs the way the kernel's inet_diag_bc_run
- * does on many records and comparing with cmd/filter.c's verdict.
+ * does on many records and comparing with filter/'s evaluator (filter_match).
  */
 #include <stdarg.h>
 #include <stddef.h>
