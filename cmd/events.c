@@ -37,19 +37,40 @@ static int run_source(const struct events_source *src, void *state, struct print
 	return rc < 0 ? rc : 0;
 }
 
-int events_mode_run(const struct tcpstat_opts *o, FILE *f, const volatile sig_atomic_t *stop,
-		    struct events_status *st, struct tcpstat_error *err)
+/*
+ * Opens the source asked for; auto tries the kernel's tracepoint first and
+ * falls back to polling, keeping the reason in *choice.
+ */
+static int open_source(const struct tcpstat_opts *o, const struct events_config *cfg,
+		       struct events_choice *choice, void **state, struct events_status *st,
+		       struct tcpstat_error *err)
 {
-	const struct events_source *src = &events_poll_source;
+	choice->src = o->events_source == OPTS_EVENTS_POLL ? &events_poll_source
+							   : &events_bpf_source;
+	if (o->events_source != OPTS_EVENTS_AUTO)
+		return choice->src->open(state, cfg, st, err);
+	if (choice->src->open(state, cfg, st, &choice->fallback) == 0)
+		return 0;
+	choice->fell_back = true;
+	choice->src = &events_poll_source;
+	return choice->src->open(state, cfg, st, err);
+}
+
+int events_mode_run(const struct tcpstat_opts *o, FILE *f, const volatile sig_atomic_t *stop,
+		    struct events_choice *choice, struct events_status *st,
+		    struct tcpstat_error *err)
+{
+	const struct events_source *src;
 	struct events_config cfg = { .dump = &o->dump, .interval_ms = o->interval_ms, .stop = stop };
 	struct printing p = { 0 };
 	void *state;
 	int rc;
 
 	out_open(&p.out, &o->out, f);
-	rc = src->open(&state, &cfg, st, err);
+	rc = open_source(o, &cfg, choice, &state, st, err);
 	if (rc < 0)
 		return rc;
+	src = choice->src;
 	rc = run_source(src, state, &p, f, err);
 	src->close(state, st);
 	/* A write cut short by the signal that stops us is no error. */

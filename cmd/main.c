@@ -45,15 +45,40 @@ static int list(const struct tcpstat_opts *opts)
 	return res.counts.total > 0 ? EXIT_MATCH : EXIT_NO_MATCH;
 }
 
+/* After -E from the kernel's tracepoint: -v's counts, and lost events always. */
+static int events_bpf_said(const struct tcpstat_opts *opts, const struct events_status *st,
+			   int rc, const struct tcpstat_error *err)
+{
+	if (opts->verbose)
+		fprintf(stderr, "tcpstat: events: source bpf (tracepoint sock:inet_sock_set_state), "
+			"filter %s; %lu ring buffer entries, %lu changes turned away in the "
+			"kernel\n", st->kernel_filter ? "in the kernel" : "in tcpstat only",
+			st->sent, st->filtered);
+	if (st->lost > 0)
+		fprintf(stderr, "tcpstat: %lu events were lost (ring buffer full); some "
+			"changes are missing\n", st->lost);
+	return rc < 0 ? print_error(err) : EXIT_MATCH;
+}
+
 static int events(const struct tcpstat_opts *opts, const volatile sig_atomic_t *stop)
 {
 	struct tcpstat_error err = { 0 };
 	struct events_status st = { 0 };
+	struct events_choice choice = { 0 };
+	bool bpf;
 	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	rc = events_mode_run(opts, stdout, stop, &st, &err);
-	if (opts->verbose && !st.destroy_groups)
+	rc = events_mode_run(opts, stdout, stop, &choice, &st, &err);
+	if (opts->verbose && choice.fell_back)
+		fprintf(stderr, "tcpstat: events: no eBPF source (%s: %s); polling\n",
+			choice.fallback.msg, strerror(choice.fallback.errnum));
+	bpf = choice.src == &events_bpf_source;
+	if (bpf)
+		return events_bpf_said(opts, &st, rc, &err);
+	if (opts->verbose && choice.src)
+		fprintf(stderr, "tcpstat: events: source poll\n");
+	if (opts->verbose && choice.src && !st.destroy_groups)
 		fprintf(stderr, "tcpstat: no destroy reports (%s: %s): sockets that come and go "
 			"between two polls are missed\n", st.why_not.msg,
 			strerror(st.why_not.errnum));

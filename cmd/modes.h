@@ -49,11 +49,20 @@ int watch_run(const struct tcpstat_opts *o, int argc, char **argv,
 int watch_wait_clear(const struct tcpstat_opts *o, const volatile sig_atomic_t *stop,
 		     struct tcpstat_error *err);
 
+/* Which source -E used, and why not the kernel's tracepoint when auto fell back. */
+struct events_choice {
+	const struct events_source *src;
+	bool fell_back;
+	struct tcpstat_error fallback;
+};
+
 /*
  * -E: one line (or object) per change to f until *stop. Returns 0, or a
- * negative errno with err filled; st says what the source could hear.
+ * negative errno with err filled; choice says which source ran (and why),
+ * st what it could hear.
  */
 int events_mode_run(const struct tcpstat_opts *o, FILE *f, const volatile sig_atomic_t *stop,
-		    struct events_status *st, struct tcpstat_error *err);
+		    struct events_choice *choice, struct events_status *st,
+		    struct tcpstat_error *err);
 
 #endif

@@ -32,6 +32,7 @@ enum opt_id {
 	OPT_PROGRAM,
 	OPT_INTERVAL,
 	OPT_WAIT_CLEAR,
+	OPT_EVENTS_SOURCE,
 };
 
 struct opt_spec {
@@ -110,6 +111,10 @@ static const struct opt_spec specs[] = {
 	  "or on Ctrl-C" },
 	{ "backend", OPT_BACKEND, required_argument, "NAME", "Backend:",
 	  "auto (default: netlink, else /proc), netlink, proc" },
+	{ "events-source", OPT_EVENTS_SOURCE, required_argument, "NAME", NULL,
+	  "-E from: auto (default: bpf, else poll), bpf\n"
+	  "(the kernel's tracepoint: every change, to the\n"
+	  "microsecond; root or CAP_BPF+CAP_PERFMON), poll" },
 	{ "verbose", OPT_VERBOSE, no_argument, NULL, NULL,
 	  "say on stderr which backend answered and why" },
 	{ "help", OPT_HELP, no_argument, NULL, "", "this help" },
@@ -397,6 +402,20 @@ static int add_program(const char *arg, struct filter_lists *l, struct tcpstat_e
 	return 0;
 }
 
+static int parse_events_source(const char *arg, enum opts_events_source *out,
+			       struct tcpstat_error *err)
+{
+	if (strcmp(arg, "auto") == 0)
+		*out = OPTS_EVENTS_AUTO;
+	else if (strcmp(arg, "bpf") == 0)
+		*out = OPTS_EVENTS_BPF;
+	else if (strcmp(arg, "poll") == 0)
+		*out = OPTS_EVENTS_POLL;
+	else
+		return fail(err, "invalid events source '%s' (expected auto, bpf or poll)", arg);
+	return 0;
+}
+
 static int parse_backend(const char *arg, enum dump_backend *out, struct tcpstat_error *err)
 {
 	if (strcmp(arg, "auto") == 0)
@@ -567,6 +586,8 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct p
 		return 0;
 	case OPT_BACKEND:
 		return parse_backend(arg, &o->dump.backend, err);
+	case OPT_EVENTS_SOURCE:
+		return parse_events_source(arg, &o->events_source, err);
 	case OPT_VERBOSE:
 		o->verbose = true;
 		return 0;

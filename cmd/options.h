@@ -28,6 +28,13 @@ enum opts_mode {
 	OPTS_MODE_WAIT_CLEAR,  /* --wait-clear: until nothing matches */
 };
 
+/* Where -E's events come from (--events-source). */
+enum opts_events_source {
+	OPTS_EVENTS_AUTO,      /* bpf when it loads, else poll */
+	OPTS_EVENTS_BPF,
+	OPTS_EVENTS_POLL,
+};
+
 /* What a listing reports. */
 enum opts_report {
 	OPTS_REPORT_ROWS,      /* a row per socket */
@@ -47,6 +54,7 @@ struct tcpstat_opts {
 	struct filter filter;        /* ... as the tree every record is judged by */
 	struct out_config out;
 	struct dump_request dump;    /* its filter points at the one above */
+	enum opts_events_source events_source;   /* --events-source */
 	bool verbose;   /* -v */
 };
 

@@ -1,8 +1,8 @@
 /*
  * source.h - where -E's events come from, behind one small interface: the
  * polling source (poll.c: a snapshot every interval, plus the kernel's
- * destroy reports) today; an eBPF source on the kernel's own state-change
- * tracepoint is one more file implementing the same operations.
+ * destroy reports) and the eBPF source on the kernel's own state-change
+ * tracepoint (bpf.c).
  */
 #ifndef TCPSTAT_EVENTS_SOURCE_H
 #define TCPSTAT_EVENTS_SOURCE_H
@@ -25,6 +25,10 @@ struct events_status {
 	bool destroy_groups;             /* the kernel's destroy reports were heard */
 	struct tcpstat_error why_not;    /* why not, when they were not */
 	unsigned long lost;              /* times reports were dropped or unreadable */
+	/* The eBPF source (bpf.c): */
+	unsigned long sent;              /* entries the kernel put in the ring buffer */
+	unsigned long filtered;          /* changes its filter turned away */
+	bool kernel_filter;              /* the filter ran in the kernel (else all passed) */
 };
 
 struct events_source {
@@ -42,5 +46,10 @@ struct events_source {
 };
 
 extern const struct events_source events_poll_source;   /* poll.c */
+/*
+ * bpf.c: the kernel's tracepoint sock:inet_sock_set_state; in a build
+ * without eBPF (bpf-off.c) its open fails with EOPNOTSUPP.
+ */
+extern const struct events_source events_bpf_source;
 
 #endif

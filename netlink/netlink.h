@@ -75,6 +75,20 @@ int nl_parse_batch(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 		   tcpstat_emit_fn *emit, void *arg, int *stopped,
 		   unsigned long *emitted, struct tcpstat_error *err);
 
+/*
+ * Writes into buf a request for the one socket with key's family and
+ * endpoints (no dump: the kernel looks it up in its hash tables, TIME_WAIT
+ * minisockets too). Returns its length, or 0 when it does not fit.
+ */
+size_t nl_build_lookup(void *buf, size_t len, const struct tcpstat_sock *key, uint32_t seq);
+
+/*
+ * Looks up the socket with key's family and endpoints into *out. Returns
+ * 1 when found, 0 when there is none, or a negative errno with err filled.
+ */
+int nl_lookup(const struct tcpstat_sock *key, struct tcpstat_sock *out,
+	      struct tcpstat_error *err);
+
 struct mnl_socket;
 
 /*

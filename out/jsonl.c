@@ -64,6 +64,26 @@ static void put_string_key(struct line *l, const char *key, const char *value, b
 	json_string(l, value, strlen(value));
 }
 
+/* The kernel source's keys: the exact time, time in the old state, the task. */
+static void put_detail(struct line *l, const struct out_event_detail *d)
+{
+	out_json_key(l, "time_us", false);
+	line_u64(l, d->time_us);
+	if (d->in_state_known) {
+		out_json_key(l, "in_state_ms", false);
+		line_u64(l, d->in_state_us / 1000);
+		line_putc(l, '.');
+		line_u64(l, d->in_state_us % 1000 / 100);
+		line_u64(l, d->in_state_us % 100 / 10);
+		line_u64(l, d->in_state_us % 10);
+	}
+	if (d->task_pid) {
+		out_json_key(l, "task_pid", false);
+		line_u64(l, d->task_pid);
+		put_string_key(l, "task_comm", d->task_comm, false);
+	}
+}
+
 static int json_event(struct out *o, const struct out_event *e)
 {
 	static const char *const kinds[] = {
@@ -87,6 +107,8 @@ static int json_event(struct out *o, const struct out_event *e)
 		out_json_key(l, "between_polls", false);
 		line_puts(l, "true");
 	}
+	if (e->detail)
+		put_detail(l, e->detail);
 	line_puts(l, "}\n");
 	return l->error ? -1 : 0;
 }

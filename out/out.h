@@ -30,12 +30,26 @@ struct out_config {
 /* A change of a socket, for -E. */
 enum out_event_kind { OUT_EVENT_NEW, OUT_EVENT_CHANGE, OUT_EVENT_GONE, OUT_EVENT_GONE_UNSEEN };
 
+/*
+ * What a source that hears each change from the kernel (events/bpf.c)
+ * knows beyond the polling source; the table and JSON show it only when
+ * given.
+ */
+struct out_event_detail {
+	uint64_t time_us;             /* the wall time of the change, us since the epoch */
+	uint64_t in_state_us;         /* CHANGE: time in old_state; GONE: in its state */
+	uint32_t task_pid;            /* the task running at the change; 0: none */
+	bool in_state_known;          /* in_state_us is known */
+	char task_comm[TCPSTAT_COMM_MAX];
+};
+
 struct out_event {
 	enum out_event_kind kind;
 	const char *stamp;            /* the time, "13:02:11.204" */
 	const struct tcpstat_sock *s; /* its endpoints and (new) state */
 	uint8_t old_state;            /* CHANGE */
 	uint64_t seen_ms;             /* GONE: how long tcpstat saw it */
+	const struct out_event_detail *detail;   /* NULL: the polling source */
 };
 
 /* The per-state counts of -S: by_state[1..11], and the total (any state). */

@@ -93,6 +93,41 @@ static void put_endpoints(struct line *l, const struct out_row *r)
 	out_fields[OUT_F_PEER].put(l, r, false);
 }
 
+/* " 0.061 ms [1234 echo-client]": the kernel source's time in the old state, and task. */
+static void put_detail(struct line *l, const struct out_event_detail *d)
+{
+	if (d->in_state_known) {
+		line_putc(l, ' ');
+		line_u64(l, d->in_state_us / 1000);
+		line_putc(l, '.');
+		line_u64(l, d->in_state_us % 1000 / 100);
+		line_u64(l, d->in_state_us % 100 / 10);
+		line_u64(l, d->in_state_us % 10);
+		line_puts(l, " ms");
+	}
+	if (d->task_pid) {
+		line_puts(l, " [");
+		line_u64(l, d->task_pid);
+		line_putc(l, ' ');
+		line_puts(l, d->task_comm);
+		line_putc(l, ']');
+	}
+}
+
+/* " gone (was TIME_WAIT, 60.0 s)": how long it was in that state, as the kernel told. */
+static void put_gone_detail(struct line *l, const struct out_event *e)
+{
+	uint64_t ms = e->detail->in_state_us / 1000;
+
+	line_puts(l, " gone (was ");
+	line_puts(l, out_state_name(e->s->state));
+	line_puts(l, ", ");
+	line_u64(l, ms / 1000);
+	line_putc(l, '.');
+	line_u64(l, ms % 1000 / 100);
+	line_puts(l, " s)");
+}
+
 /* "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 ESTABLISHED -> FIN_WAIT2" */
 static int table_event(struct out *o, const struct out_event *e)
 {
@@ -112,8 +147,14 @@ static int table_event(struct out *o, const struct out_event *e)
 		line_puts(l, out_state_name(e->old_state));
 		line_puts(l, " -> ");
 		line_puts(l, out_state_name(e->s->state));
+		if (e->detail)
+			put_detail(l, e->detail);
 		break;
 	case OUT_EVENT_GONE:
+		if (e->detail) {
+			put_gone_detail(l, e);
+			break;
+		}
 		line_puts(l, " gone (was ");
 		line_puts(l, out_state_name(e->s->state));
 		line_puts(l, ", seen ");

@@ -1,0 +1,390 @@
+/*
+ * bpf.c - the eBPF source of -E: the kernel's tracepoint
+ * sock:inet_sock_set_state (tcpstates.bpf.c) reports every change of
+ * every TCP socket of tcpstat's network namespace that the filter may
+ * match, in the kernel's order, through a ring buffer.
+ *
+ * The tracepoint is silent for TIME_WAIT minisockets: a closing socket
+ * reports OLD -> CLOSE when the minisocket replaces it, and nothing when
+ * that expires. So for every change from FIN_WAIT1, FIN_WAIT2 or CLOSING
+ * to CLOSE the minisocket is looked up by its endpoints (netlink's exact
+ * lookup, no dump); found, the change is reported as -> TIME_WAIT, and the
+ * minisocket is looked up again when its own timer says it expires.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpfconf.h"
+#include "clock.h"
+#include "netlink.h"
+#include "source.h"
+#include "tcpstates.skel.h"
+#include "vec.h"
+
+/* Minisockets followed at once; past this their changes are counted as lost. */
+#define MAX_MINISOCKS 65536
+/* A minisocket still in FIN_WAIT2 (the peer's FIN not yet in) is looked at this often. */
+#define FIN_WAIT2_RECHECK_MS 10
+/* The longest wait for the ring buffer, so the minisockets' deadlines are kept. */
+#define WAIT_MAX_MS 1000
+
+/* A TIME_WAIT (or FIN_WAIT2) minisocket being followed. */
+struct minisock {
+	struct tcpstat_sock s;      /* its endpoints and state */
+	uint64_t since_us;          /* monotonic: when it entered that state */
+	uint64_t due_ms;            /* monotonic: when to look at it again */
+};
+
+struct bpfsrc {
+	struct events_config cfg;
+	struct tcpstates *skel;
+	struct ring_buffer *rb;
+	int64_t wall_minus_mono_us; /* turns the kernel's monotonic time into wall time */
+	struct vec minisocks;       /* struct minisock */
+	events_emit_fn *emit;       /* for the current step */
+	void *arg;
+	int rc;                     /* what stopped the ring buffer's callback */
+	struct tcpstat_error *err;
+	unsigned long lost;         /* changes dropped here (minisocks full) */
+	bool kernel_filter;
+};
+
+static uint64_t now_us(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+/* Why the program could not be loaded (EACCES: the verifier refused it). */
+static int load_error(struct tcpstat_error *err, int errnum, const char *step)
+{
+	if (errnum == EPERM)
+		return err_set(err, errnum, "eBPF: %s (needs root, or CAP_BPF and CAP_PERFMON)",
+			       step);
+	return err_set(err, errnum, "eBPF: %s", step);
+}
+
+static int on_ring(void *ctx, void *data, size_t size);
+
+static int load(struct bpfsrc *b, struct tcpstat_error *err)
+{
+	struct stat ns;
+	struct tcps_config kc;
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		return err_set(err, errno, "eBPF: no kernel BTF (/sys/kernel/btf/vmlinux)");
+	if (stat("/proc/self/ns/net", &ns) != 0)
+		return err_set(err, errno, "eBPF: /proc/self/ns/net");
+	if (!getenv("TCPSTAT_BPF_DEBUG"))
+		libbpf_set_print(silent);
+	b->skel = tcpstates__open();
+	if (!b->skel)
+		return load_error(err, errno, "open");
+	b->kernel_filter = bpfconf_build(b->cfg.dump->filter, ns.st_ino, &kc);
+	memcpy((void *)&b->skel->rodata->cfg, &kc, sizeof(kc));
+	if (tcpstates__load(b->skel) != 0)
+		return load_error(err, errno, "load");
+	if (tcpstates__attach(b->skel) != 0)
+		return load_error(err, errno, "attach to sock:inet_sock_set_state");
+	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.events), on_ring, b, NULL);
+	if (!b->rb)
+		return load_error(err, errno, "ring buffer");
+	return 0;
+}
+
+static void bpf_close(void *state, struct events_status *st)
+{
+	struct bpfsrc *b = state;
+	unsigned n_cpus = (unsigned)libbpf_num_possible_cpus();
+	uint64_t *vals = calloc(n_cpus ? n_cpus : 1, sizeof(*vals));
+
+	st->lost = b->lost;
+	st->kernel_filter = b->kernel_filter;
+	for (uint32_t k = 0; vals && b->skel && k < TCPS_N_COUNTERS; k++) {
+		uint64_t sum = 0;
+
+		if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.counters), &k, vals) != 0)
+			continue;
+		for (unsigned c = 0; c < n_cpus; c++)
+			sum += vals[c];
+		if (k == TCPS_SENT)
+			st->sent = sum;
+		else if (k == TCPS_LOST)
+			st->lost += sum;
+		else
+			st->filtered = sum;
+	}
+	free(vals);
+	ring_buffer__free(b->rb);
+	tcpstates__destroy(b->skel);
+	vec_free(&b->minisocks);
+	free(b);
+}
+
+static int bpf_open(void **state, const struct events_config *cfg, struct events_status *st,
+		    struct tcpstat_error *err)
+{
+	struct bpfsrc *b = calloc(1, sizeof(*b));
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if (!b)
+		return err_set(err, ENOMEM, "events");
+	b->cfg = *cfg;
+	vec_init(&b->minisocks, sizeof(struct minisock), MAX_MINISOCKS);
+	b->wall_minus_mono_us = (int64_t)(now_us(CLOCK_REALTIME) - now_us(CLOCK_MONOTONIC));
+	rc = load(b, err);
+	if (rc < 0) {
+		bpf_close(b, st);
+		memset(st, 0, sizeof(*st));
+		return rc;
+	}
+	*state = b;
+	return 0;
+}
+
+/* "13:02:11.204117": local time to the microsecond. */
+static void stamp_of(uint64_t wall_us, char *buf, size_t size)
+{
+	time_t sec = (time_t)(wall_us / 1000000u);
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	snprintf(buf, size, "%02d:%02d:%02d.%06u", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (unsigned)(wall_us % 1000000u));
+}
+
+/* Emits one event at monotonic time mono_us, if its record passes the filter. */
+static int emit_at(struct bpfsrc *b, struct out_event *e, uint64_t mono_us,
+		   struct out_event_detail *d)
+{
+	char stamp[32];
+	struct tcpstat_sock old = *e->s;
+	bool match = filter_match(b->cfg.dump->filter, e->s, NULL, FILTER_NO_OWNERS);
+
+	old.state = e->old_state;
+	if (!match && e->kind == OUT_EVENT_CHANGE)
+		match = filter_match(b->cfg.dump->filter, &old, NULL, FILTER_NO_OWNERS);
+	if (!match)
+		return 0;
+	d->time_us = mono_us + (uint64_t)b->wall_minus_mono_us;
+	stamp_of(d->time_us, stamp, sizeof(stamp));
+	e->stamp = stamp;
+	e->detail = d;
+	return b->emit(e, b->arg);
+}
+
+static void record_of(const struct tcps_event *ev, struct tcpstat_sock *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->family = ev->family;
+	s->local_port = ev->sport;
+	s->peer_port = ev->dport;
+	memcpy(s->local_addr, ev->saddr, 16);
+	memcpy(s->peer_addr, ev->daddr, 16);
+	s->state = ev->new_state;
+}
+
+/* The task's name as printable text: comm is whatever the task set. */
+static void comm_of(const char *in, char *out)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < TCPSTAT_COMM_MAX && in[i]; i++)
+		out[i] = (unsigned char)in[i] < 0x20 || in[i] == 0x7f ? '?' : in[i];
+	out[i] = '\0';
+}
+
+/* Follows a minisocket from now on. */
+static void follow(struct bpfsrc *b, const struct tcpstat_sock *s, uint64_t since_us)
+{
+	struct minisock m = { .s = *s, .since_us = since_us };
+	uint32_t wait = s->state == TCPSTAT_TIME_WAIT ? s->timer_ms + 1 : FIN_WAIT2_RECHECK_MS;
+
+	m.s.timer_ms = 0;
+	m.due_ms = clock_now_ms() + wait;
+	if (!vec_push(&b->minisocks, &m))
+		b->lost++;
+}
+
+/*
+ * OLD -> CLOSE from a closing state: whether a minisocket took the
+ * socket's place. Returns 1 when the change was told (as -> TIME_WAIT, or
+ * held back while the minisocket is still FIN_WAIT2), 0 when it is a real
+ * CLOSE, or a negative errno.
+ */
+static int into_minisock(struct bpfsrc *b, const struct tcps_event *ev, struct tcpstat_sock *s,
+			 struct out_event *e, struct out_event_detail *d)
+{
+	struct tcpstat_sock mini;
+	int rc = nl_lookup(s, &mini, b->err);
+
+	if (rc <= 0)
+		return rc;
+	if (mini.state != TCPSTAT_TIME_WAIT && mini.state != TCPSTAT_FIN_WAIT2)
+		return 0;
+	if (mini.state == ev->old_state) {
+		/* Still FIN_WAIT2 as a minisocket: its change is told when it comes. */
+		follow(b, &mini, ev->time_ns / 1000 - ev->in_state_ns / 1000);
+		return 1;
+	}
+	follow(b, &mini, ev->time_ns / 1000);
+	s->state = mini.state;
+	rc = emit_at(b, e, ev->time_ns / 1000, d);
+	return rc != 0 ? rc : 1;
+}
+
+static int on_event(struct bpfsrc *b, const struct tcps_event *ev)
+{
+	struct tcpstat_sock s;
+	struct out_event_detail d = { .task_pid = ev->pid, .in_state_known = ev->known,
+				      .in_state_us = ev->in_state_ns / 1000 };
+	struct out_event e = { .kind = OUT_EVENT_CHANGE, .s = &s, .old_state = ev->old_state };
+	int rc;
+
+	record_of(ev, &s);
+	comm_of(ev->comm, d.task_comm);
+	if (ev->new_state == TCPSTAT_CLOSE &&
+	    (ev->old_state == TCPSTAT_FIN_WAIT1 || ev->old_state == TCPSTAT_FIN_WAIT2 ||
+	     ev->old_state == TCPSTAT_CLOSING)) {
+		rc = into_minisock(b, ev, &s, &e, &d);
+		if (rc != 0)
+			return rc < 0 ? rc : 0;
+	}
+	return emit_at(b, &e, ev->time_ns / 1000, &d);
+}
+
+static int on_ring(void *ctx, void *data, size_t size)
+{
+	struct bpfsrc *b = ctx;
+	struct tcps_event ev;
+
+	if (size < sizeof(ev))
+		return 0;
+	memcpy(&ev, data, sizeof(ev));
+	b->rc = on_event(b, &ev);
+	/* A negative return stops libbpf's loop; the reason waits in b->rc. */
+	return b->rc != 0 ? -ECANCELED : 0;
+}
+
+/*
+ * Looks at one minisocket whose time has come. Returns 1 when it is to be
+ * followed no more, 0 to keep it, or emit's non-zero value or a negative
+ * errno.
+ */
+static int look_again(struct bpfsrc *b, struct minisock *m, uint64_t now_ms)
+{
+	struct tcpstat_sock s;
+	uint64_t mono = now_us(CLOCK_MONOTONIC);
+	struct out_event_detail d = { .in_state_known = true, .in_state_us = mono - m->since_us };
+	struct out_event e = { .kind = OUT_EVENT_GONE, .s = &m->s };
+	int rc = nl_lookup(&m->s, &s, b->err);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 0 || (s.state != TCPSTAT_TIME_WAIT && s.state != TCPSTAT_FIN_WAIT2)) {
+		rc = emit_at(b, &e, mono, &d);
+		return rc != 0 ? rc : 1;
+	}
+	if (s.state != m->s.state) {
+		e.kind = OUT_EVENT_CHANGE;
+		e.old_state = m->s.state;
+		e.s = &s;
+		rc = emit_at(b, &e, mono, &d);
+		m->s.state = s.state;
+		m->since_us = mono;
+		if (rc != 0)
+			return rc;
+	}
+	m->due_ms = now_ms + (s.state == TCPSTAT_TIME_WAIT ? s.timer_ms + 1 : FIN_WAIT2_RECHECK_MS);
+	return 0;
+}
+
+/* Looks at the minisockets that are due; returns 0, emit's value or a negative errno. */
+static int look_at_minisocks(struct bpfsrc *b)
+{
+	uint64_t now = clock_now_ms();
+	size_t keep = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < b->minisocks.len; i++) {
+		struct minisock *m = vec_at(&b->minisocks, i);
+		int done = rc == 0 && m->due_ms <= now ? look_again(b, m, now) : 0;
+
+		if (done < 0 || done > 1)
+			rc = done;
+		if (done != 1)
+			*(struct minisock *)vec_at(&b->minisocks, keep++) = *m;
+	}
+	b->minisocks.len = keep;
+	return rc;
+}
+
+/* The earliest deadline: the next minisocket due, or WAIT_MAX_MS from now. */
+static uint64_t next_due(const struct bpfsrc *b)
+{
+	uint64_t due = clock_now_ms() + WAIT_MAX_MS;
+
+	for (size_t i = 0; i < b->minisocks.len; i++) {
+		const struct minisock *m = vec_at(&b->minisocks, i);
+
+		if (m->due_ms < due)
+			due = m->due_ms;
+	}
+	return due;
+}
+
+static int drain(struct bpfsrc *b, struct tcpstat_error *err)
+{
+	int n = ring_buffer__consume(b->rb);
+
+	if (n == -ECANCELED || b->rc != 0)
+		return b->rc;
+	if (n < 0)
+		return err_set(err, -n, "eBPF: ring buffer");
+	return 0;
+}
+
+static int bpf_step(void *state, events_emit_fn *emit, void *arg, struct tcpstat_error *err)
+{
+	struct bpfsrc *b = state;
+	struct pollfd pfd = { .fd = ring_buffer__epoll_fd(b->rb), .events = POLLIN };
+	int rc;
+
+	b->emit = emit;
+	b->arg = arg;
+	b->err = err;
+	b->rc = 0;
+	clock_ppoll(&pfd, 1, next_due(b), b->cfg.stop);
+	rc = drain(b, err);
+	if (rc == 0)
+		rc = look_at_minisocks(b);
+	if (rc != 0)
+		return rc;
+	return *b->cfg.stop ? 1 : 0;
+}
+
+const struct events_source events_bpf_source = {
+	.name = "bpf",
+	.open = bpf_open,
+	.step = bpf_step,
+	.close = bpf_close,
+};

@@ -1,0 +1,60 @@
+/*
+ * tcpstates.h - what the eBPF program (tcpstates.bpf.c) and its loader
+ * (../bpf.c) share: the filter the kernel runs, the event record, the
+ * counters. Plain fixed-size types only, so both compilers lay them out
+ * alike.
+ */
+#ifndef TCPSTAT_EVENTS_TCPSTATES_H
+#define TCPSTAT_EVENTS_TCPSTATES_H
+
+/* Filter nodes the kernel evaluates; a larger tree passes everything (n 0). */
+#define TCPS_MAX_NODES 64   /* a power of two: the program masks indices with it */
+
+/* The filter's ops the kernel knows; their numbers are enum filter_op's. */
+enum tcps_op {
+	TCPS_TRUE = 0, TCPS_FALSE = 1, TCPS_AND = 2, TCPS_OR = 3, TCPS_NOT = 4,
+	TCPS_STATES = 5, TCPS_FAMILY = 6, TCPS_PORT = 7, TCPS_PREFIX = 8,
+};
+
+/* One node: children a and b come before it, as in struct filter. */
+struct tcps_node {
+	__u8 op;            /* enum tcps_op */
+	__u8 side;          /* 0 local, 1 peer */
+	__u8 family;        /* FAMILY, PREFIX */
+	__u8 pad;
+	__u16 a, b;
+	__u16 lo, hi;       /* PORT, inclusive */
+	__u32 states;       /* STATES: 1 << state bits */
+	__u32 addr[4];      /* PREFIX: network order, masked */
+	__u32 mask[4];      /* PREFIX: the prefix length as masks */
+};
+
+/* The program's one configuration, in an array map of one entry. */
+struct tcps_config {
+	__u64 netns;        /* the network namespace's inode: only its sockets */
+	__u32 n_nodes;      /* 0: no kernel filter, everything passes */
+	__u32 root;
+	struct tcps_node nodes[TCPS_MAX_NODES];
+};
+
+/* One state change, as the ring buffer carries it. */
+struct tcps_event {
+	__u64 time_ns;      /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 skaddr;       /* the socket, as an identity only */
+	__u64 in_state_ns;  /* time in old_state; valid when known */
+	__u32 pid;          /* the task running at the change (tgid) */
+	__u16 sport, dport; /* host order */
+	__u8 family, old_state, new_state, known;
+	__u8 saddr[16], daddr[16];
+	char comm[16];
+};
+
+/* The per-CPU counters (an array map): what -v reports. */
+enum tcps_counter {
+	TCPS_SENT = 0,        /* entries put in the ring buffer */
+	TCPS_LOST = 1,        /* entries the full ring buffer refused */
+	TCPS_FILTERED = 2,    /* changes the kernel filter turned away */
+	TCPS_N_COUNTERS = 3,
+};
+
+#endif
