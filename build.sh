@@ -21,13 +21,15 @@ shift
 
 # scdoc: the man pages are built from doc/*.scd.
 build_pkgs="gcc libc6-dev meson ninja-build pkg-config libmnl-dev scdoc"
+# clang, bpftool, libbpf-dev: -E from the kernel's tracepoint (meson -Dbpf).
+bpf_pkgs="clang bpftool libbpf-dev"
 # iproute2: ip and ss; util-linux: unshare; procps: process checks; jq: JSON
 # checks; hyperfine, time, net-tools (netstat): the quick benchmark;
 # mandoc: man page lint; bash-completion: its completionsdir and loader.
 test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools mandoc bash-completion"
 case $mode in
-run) pkgs=$build_pkgs ;;
-test) pkgs="$build_pkgs $test_pkgs" ;;
+run) pkgs="$build_pkgs $bpf_pkgs" ;;
+test) pkgs="$build_pkgs $bpf_pkgs $test_pkgs" ;;
 *) usage ;;
 esac
 
@@ -50,7 +52,7 @@ fi
 
 if [ "${CI:-}" = true ]; then
 	builddir=build-ci
-	setup_args="-Dwerror=true -Db_sanitize=address,undefined -Dtests=enabled"
+	setup_args="-Dwerror=true -Db_sanitize=address,undefined -Dtests=enabled -Dbpf=enabled"
 	export TCPSTAT_REQUIRE_NETNS=1
 	export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1

@@ -19,7 +19,7 @@ events_of() {
 for backend in netlink proc; do
 	b="[$backend]"
 	out=$TMPDIR_TEST/events-$backend
-	"$TCPSTAT" -B "$backend" -E -4 -p 9999 >"$out" 2>"$out.err" &
+	"$TCPSTAT" -B "$backend" -E --events-source poll -4 -p 9999 >"$out" 2>"$out.err" &
 	ev=$!
 	track_pid "$ev"
 	sleep 0.5
@@ -45,7 +45,7 @@ ESTABLISHED -> CLOSE_WAIT" "$(events_of 127.0.0.1:9999 "$out" | grep -v '^gone')
 done
 
 # JSON events: one object each.
-"$TCPSTAT" -E -j -4 -p 9999 >"$TMPDIR_TEST/events.json" &
+"$TCPSTAT" -E --events-source poll -j -4 -p 9999 >"$TMPDIR_TEST/events.json" &
 ev=$!
 track_pid "$ev"
 sleep 0.3
@@ -59,7 +59,7 @@ check "-E -j: a new ESTABLISHED" "true" \
 
 # Opened and reset within one poll (5 s apart): only the kernel's destroy
 # reports (root) can tell; the lines say it happened between polls.
-"$TCPSTAT" -E -v -4 -p 9999 --interval 5 >"$TMPDIR_TEST/destroy" 2>"$TMPDIR_TEST/destroy.err" &
+"$TCPSTAT" -E --events-source poll -v -4 -p 9999 --interval 5 >"$TMPDIR_TEST/destroy" 2>"$TMPDIR_TEST/destroy.err" &
 ev=$!
 track_pid "$ev"
 sleep 0.5
