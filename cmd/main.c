@@ -76,8 +76,6 @@ static int events(const struct tcpstat_opts *opts, const volatile sig_atomic_t *
 	bpf = choice.src == &events_bpf_source;
 	if (bpf)
 		return events_bpf_said(opts, &st, rc, &err);
-	if (opts->verbose && choice.src)
-		fprintf(stderr, "tcpstat: events: source poll\n");
 	if (opts->verbose && choice.src && !st.destroy_groups)
 		fprintf(stderr, "tcpstat: no destroy reports (%s: %s): sockets that come and go "
 			"between two polls are missed\n", st.why_not.msg,

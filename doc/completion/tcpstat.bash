@@ -52,7 +52,7 @@ _tcpstat()
 		-P --processes -o --timers -e --extend -H --no-header
 		-O --columns -j --json -S --summary -c --count -q --quiet
 		-w --watch -E --events --interval --wait-clear
-		-B --backend -v --verbose -h --help -V --version
+		-B --backend --events-source -v --verbose -h --help -V --version
 	)
 	local states=(
 		ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE
@@ -70,7 +70,7 @@ _tcpstat()
 	# are optional, given after '=' or (-w only) as a number.
 	local with_value=(
 		-p --port --sport --dport -s --state --src --dst --pid --program
-		-O --columns --interval -B --backend
+		-O --columns --interval -B --backend --events-source
 	)
 
 	# The option whose value is being completed, if any: "-s X", "-sX",
@@ -119,6 +119,9 @@ _tcpstat()
 		;;
 	-B | --backend)
 		_tcpstat_words "$cur" "${backends[@]}"
+		;;
+	--events-source)
+		_tcpstat_words "$cur" auto bpf poll
 		;;
 	--pid)
 		local pids=() dir
