@@ -9,15 +9,19 @@
 
 struct printing {
 	struct out out;
+	struct netns_labels labels;   /* every namespace polled so far */
 	bool write_failed;
 };
 
 static int on_event(const struct out_event *e, void *arg)
 {
 	struct printing *p = arg;
+	struct out_event labelled = *e;
 
+	if (p->out.cfg->netns)
+		labelled.netns = netns_labels_find(&p->labels, e->s->netns);
 	/* Each event goes out as it comes, not when a batch is full. */
-	if (p->out.fmt->event(&p->out, e) < 0 || out_flush(&p->out) < 0) {
+	if (p->out.fmt->event(&p->out, &labelled) < 0 || out_flush(&p->out) < 0) {
 		p->write_failed = true;
 		return 1;
 	}
@@ -37,6 +41,17 @@ static int run_source(const struct events_source *src, void *state, struct print
 	return rc < 0 ? rc : 0;
 }
 
+/* A namespace's label is kept from its first poll on, for its sockets' "gone" too. */
+static void on_netns(const struct netns_entry *ns, enum dump_netns_step step,
+		     const struct tcpstat_error *why, void *arg)
+{
+	struct printing *p = arg;
+
+	(void)why;
+	if (step == DUMP_NETNS_BEGIN && !netns_labels_add(&p->labels, ns))
+		p->write_failed = true;
+}
+
 /*
  * Opens the source asked for; auto tries the kernel's tracepoint first and
  * falls back to polling, keeping the reason in *choice.
@@ -49,6 +64,14 @@ static int open_source(const struct tcpstat_opts *o, const struct events_config 
 							   : &events_bpf_source;
 	if (o->events_source != OPTS_EVENTS_AUTO)
 		return choice->src->open(state, cfg, st, err);
+	/* The tracepoint's reports carry no namespace: other namespaces are polled. */
+	if (o->dump.netns != DUMP_NETNS_OWN) {
+		choice->fell_back = true;
+		err_set(&choice->fallback, EOPNOTSUPP, "the eBPF source does not tell "
+			"network namespaces apart");
+		choice->src = &events_poll_source;
+		return choice->src->open(state, cfg, st, err);
+	}
 	if (choice->src->open(state, cfg, st, &choice->fallback) == 0)
 		return 0;
 	choice->fell_back = true;
@@ -61,18 +84,25 @@ int events_mode_run(const struct tcpstat_opts *o, FILE *f, const volatile sig_at
 		    struct tcpstat_error *err)
 {
 	const struct events_source *src;
-	struct events_config cfg = { .dump = &o->dump, .interval_ms = o->interval_ms, .stop = stop };
+	struct dump_request req = o->dump;
+	struct events_config cfg = { .dump = &req, .interval_ms = o->interval_ms, .stop = stop };
 	struct printing p = { 0 };
 	void *state;
 	int rc;
 
 	out_open(&p.out, &o->out, f);
+	netns_labels_init(&p.labels);
+	req.on_netns = on_netns;
+	req.netns_arg = &p;
 	rc = open_source(o, &cfg, choice, &state, st, err);
-	if (rc < 0)
+	if (rc < 0) {
+		netns_labels_free(&p.labels);
 		return rc;
+	}
 	src = choice->src;
 	rc = run_source(src, state, &p, f, err);
 	src->close(state, st);
+	netns_labels_free(&p.labels);
 	/* A write cut short by the signal that stops us is no error. */
 	return rc < 0 && *stop ? 0 : rc;
 }

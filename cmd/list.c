@@ -9,8 +9,18 @@
 
 #include "modes.h"
 
+/* One namespace's counts, for -S with --all-netns. */
+struct netns_counts {
+	uint64_t ino;
+	struct out_summary counts;
+};
+
 struct listing {
 	const struct tcpstat_opts *opts;
+	struct dump_request req;   /* opts->dump, told of namespaces here */
+	struct netns_labels labels;
+	struct vec per_netns;      /* struct netns_counts, in labels' order */
+	bool out_of_memory;
 	struct out out;
 	bool writing;              /* false: count only (list_count) */
 	bool begun;                /* the format's begin (the header) is out */
@@ -33,11 +43,22 @@ static int on_match(const struct tcpstat_sock *s, const struct tcpstat_owners *o
 {
 	struct listing *l = arg;
 	struct list_result *res = l->res;
-	struct out_row row = { s, owners };
+	struct out_row row = { s, owners, NULL };
 
 	res->counts.total++;
 	if (s->state <= TCPSTAT_STATE_MAX)
 		res->counts.by_state[s->state]++;
+	if (l->opts->dump.netns != DUMP_NETNS_OWN) {
+		struct netns_counts *c;
+
+		row.netns = netns_labels_find(&l->labels, s->netns);
+		c = l->labels.last < l->per_netns.len ? vec_at(&l->per_netns, l->labels.last) : NULL;
+		if (c && c->ino == s->netns) {
+			c->counts.total++;
+			if (s->state <= TCPSTAT_STATE_MAX)
+				c->counts.by_state[s->state]++;
+		}
+	}
 	if (s->timer == TCPSTAT_TIMER_TIMEWAIT && s->timer_ms > res->timewait_left_ms)
 		res->timewait_left_ms = s->timer_ms;
 	if (!l->writing)
@@ -52,6 +73,37 @@ static int on_match(const struct tcpstat_sock *s, const struct tcpstat_owners *o
 	return l->write_failed ? 1 : 0;
 }
 
+/* Each namespace as dump/ comes to it: its label, a slot for its counts; then -v's note. */
+static void on_netns(const struct netns_entry *ns, enum dump_netns_step step,
+		     const struct tcpstat_error *why, void *arg)
+{
+	struct listing *l = arg;
+	struct netns_counts c = { .ino = ns->ino };
+
+	if (step == DUMP_NETNS_BEGIN &&
+	    (!netns_labels_add(&l->labels, ns) || !vec_push(&l->per_netns, &c)))
+		l->out_of_memory = true;
+	if (l->opts->dump.on_netns)
+		l->opts->dump.on_netns(ns, step, why, l->opts->dump.netns_arg);
+}
+
+/* -S --all-netns: a block per namespace (in order), before the one for all. */
+static int summary_per_netns(struct listing *l)
+{
+	const struct out_format *fmt = l->out.fmt;
+
+	for (size_t i = 0; i < l->per_netns.len; i++) {
+		struct netns_counts *c = vec_at(&l->per_netns, i);
+		const struct netns_label *label = vec_at(&l->labels.all, i);
+
+		c->counts.netns = label->label;
+		c->counts.netns_ino = c->ino;
+		if (fmt->summary(&l->out, &c->counts) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* What comes after the last row: the header if no row came, a count, a summary. */
 static void finish(struct listing *l)
 {
@@ -61,7 +113,9 @@ static void finish(struct listing *l)
 	begin(l);
 	if (l->write_failed)
 		return;
-	if (l->opts->report == OPTS_REPORT_SUMMARY)
+	if (l->opts->report == OPTS_REPORT_SUMMARY && l->opts->dump.netns == DUMP_NETNS_ALL)
+		rc = summary_per_netns(l);
+	if (rc == 0 && l->opts->report == OPTS_REPORT_SUMMARY)
 		rc = fmt->summary(&l->out, &l->res->counts);
 	else if (l->opts->report == OPTS_REPORT_COUNT)
 		rc = fmt->count(&l->out, l->res->counts.total);
@@ -77,13 +131,22 @@ static int listing(struct listing *l, FILE *f, struct tcpstat_error *err)
 	memset(l->res, 0, sizeof(*l->res));
 	if (l->writing)
 		out_open(&l->out, &o->out, f);
-	rc = dump_run(&o->dump, on_match, l, &l->res->dump, err);
+	l->req = o->dump;
+	l->req.on_netns = on_netns;
+	l->req.netns_arg = l;
+	netns_labels_init(&l->labels);
+	vec_init(&l->per_netns, sizeof(struct netns_counts), 0);
+	rc = dump_run(&l->req, on_match, l, &l->res->dump, err);
+	if (rc >= 0 && l->out_of_memory)
+		rc = err_set(err, ENOMEM, "network namespace labels");
+	if (rc >= 0 && l->writing && !l->write_failed && o->report != OPTS_REPORT_NONE)
+		finish(l);
+	netns_labels_free(&l->labels);
+	vec_free(&l->per_netns);
 	if (rc < 0)
 		return rc;
 	if (!l->writing)
 		return 0;
-	if (!l->write_failed && o->report != OPTS_REPORT_NONE)
-		finish(l);
 	if (out_flush(&l->out) < 0)
 		l->write_failed = true;
 	if (l->write_failed || fflush(f) == EOF || ferror(f))

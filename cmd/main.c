@@ -29,6 +29,36 @@ static void say_fallback(const struct dump_result *res)
 			res->fallback.msg, strerror(res->fallback.errnum));
 }
 
+/* -v: how each network namespace was read. */
+static void say_netns(const struct netns_entry *ns, enum dump_netns_step step,
+		      const struct tcpstat_error *why, void *arg)
+{
+	(void)arg;
+	switch (step) {
+	case DUMP_NETNS_BEGIN:
+		return;
+	case DUMP_NETNS_NETLINK:
+		fprintf(stderr, "tcpstat: netns %s (%llu): netlink%s\n", ns->label,
+			(unsigned long long)ns->ino, ns->own ? "" : ", socket made inside it (setns)");
+		return;
+	case DUMP_NETNS_PROC:
+		if (ns->own)
+			fprintf(stderr, "tcpstat: netns %s (%llu): /proc/net", ns->label,
+				(unsigned long long)ns->ino);
+		else
+			fprintf(stderr, "tcpstat: netns %s (%llu): /proc/%u/net", ns->label,
+				(unsigned long long)ns->ino, ns->pid);
+		if (why)
+			fprintf(stderr, " (%s: %s)", why->msg, strerror(why->errnum));
+		fputc('\n', stderr);
+		return;
+	case DUMP_NETNS_GONE:
+		fprintf(stderr, "tcpstat: netns %s (%llu): gone while listed, skipped\n",
+			ns->label, (unsigned long long)ns->ino);
+		return;
+	}
+}
+
 static int list(const struct tcpstat_opts *opts)
 {
 	struct tcpstat_error err = { 0 };
@@ -141,6 +171,8 @@ int main(int argc, char **argv)
 	 */
 	if (opts.mode == OPTS_MODE_LIST)
 		setvbuf(stdout, NULL, _IONBF, 0);
+	if (opts.mode == OPTS_MODE_LIST && opts.verbose)
+		opts.dump.on_netns = say_netns;
 	if (opts.mode == OPTS_MODE_LIST)
 		return list(&opts);
 	return run_mode(&opts, argc, argv);

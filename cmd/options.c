@@ -23,7 +23,7 @@ enum opt_id {
 	OPT_TIMERS = 'o', OPT_EXTEND = 'e', OPT_NO_HEADER = 'H', OPT_COUNT = 'c',
 	OPT_JSON = 'j', OPT_COLUMNS = 'O', OPT_SUMMARY = 'S', OPT_PROCESSES = 'P',
 	OPT_WATCH = 'w', OPT_EVENTS = 'E', OPT_QUIET = 'q', OPT_BACKEND = 'B',
-	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V',
+	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V', OPT_NETNS = 'N',
 	OPT_SPORT = 256,
 	OPT_DPORT,
 	OPT_SRC,
@@ -33,6 +33,8 @@ enum opt_id {
 	OPT_INTERVAL,
 	OPT_WAIT_CLEAR,
 	OPT_EVENTS_SOURCE,
+	OPT_NETNS_PID,
+	OPT_ALL_NETNS,
 };
 
 struct opt_spec {
@@ -109,6 +111,15 @@ static const struct opt_spec specs[] = {
 	  "wait until no socket matches, then exit 0; exit\n"
 	  "1 if some still do after SECS (default: no limit)\n"
 	  "or on Ctrl-C" },
+	{ "netns", OPT_NETNS, required_argument, "NAME|PATH", "Network namespaces:",
+	  "list that namespace's sockets: a name under\n"
+	  "/run/netns, or an nsfs path (/proc/PID/ns/net)" },
+	{ "netns-pid", OPT_NETNS_PID, required_argument, "PID", NULL,
+	  "list the sockets of the namespace PID is in" },
+	{ "all-netns", OPT_ALL_NETNS, no_argument, NULL, NULL,
+	  "every network namespace, tcpstat's own first,\n"
+	  "with a NETNS column (-O netns); entering one\n"
+	  "needs CAP_SYS_ADMIN, else /proc/PID/net is read" },
 	{ "backend", OPT_BACKEND, required_argument, "NAME", "Backend:",
 	  "auto (default: netlink, else /proc), netlink, proc" },
 	{ "events-source", OPT_EVENTS_SOURCE, required_argument, "NAME", NULL,
@@ -152,6 +163,10 @@ static const struct clash clashes[] = {
 	{ OPT_WATCH, { OPT_EVENTS, OPT_WAIT_CLEAR },
 	  "--watch, --events and --wait-clear cannot be combined" },
 	{ OPT_EVENTS, { OPT_WAIT_CLEAR }, "--watch, --events and --wait-clear cannot be combined" },
+	{ OPT_NETNS, { OPT_NETNS_PID, OPT_ALL_NETNS },
+	  "--netns, --netns-pid and --all-netns cannot be combined" },
+	{ OPT_NETNS_PID, { OPT_ALL_NETNS },
+	  "--netns, --netns-pid and --all-netns cannot be combined" },
 };
 
 /* Periods and timeouts, in milliseconds. */
@@ -429,6 +444,32 @@ static int parse_backend(const char *arg, enum dump_backend *out, struct tcpstat
 	return 0;
 }
 
+static int set_netns(const char *arg, struct tcpstat_opts *o, struct tcpstat_error *err)
+{
+	if (o->dump.netns != DUMP_NETNS_OWN)
+		return fail(err, "--netns given twice ('%s'): one namespace, or --all-netns", arg);
+	if (arg[0] == '\0' || strcmp(arg, ".") == 0 || strcmp(arg, "..") == 0)
+		return fail(err, "invalid network namespace '%s' (expected a name under "
+			    "/run/netns or a path)", arg);
+	o->dump.netns = DUMP_NETNS_ONE;
+	o->dump.netns_spec = arg;
+	return 0;
+}
+
+static int set_netns_pid(const char *arg, struct tcpstat_opts *o, struct tcpstat_error *err)
+{
+	unsigned long pid;
+
+	if (o->dump.netns != DUMP_NETNS_OWN)
+		return fail(err, "--netns-pid given twice ('%s'): one namespace, or --all-netns",
+			    arg);
+	if (!numparse_uint(arg, strlen(arg), 1, PID_MAX, &pid))
+		return fail(err, "invalid pid '%s' (expected 1-%d)", arg, PID_MAX);
+	o->dump.netns = DUMP_NETNS_ONE;
+	o->dump.netns_pid = (uint32_t)pid;
+	return 0;
+}
+
 static int add_ports(const char *arg, const char *option, struct tcpstat_port_range *list,
 		     unsigned *n, struct tcpstat_error *err)
 {
@@ -584,6 +625,13 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct p
 	case OPT_QUIET:
 		p->quiet = true;
 		return 0;
+	case OPT_NETNS:
+		return set_netns(arg, o, err);
+	case OPT_NETNS_PID:
+		return set_netns_pid(arg, o, err);
+	case OPT_ALL_NETNS:
+		o->dump.netns = DUMP_NETNS_ALL;
+		return 0;
 	case OPT_BACKEND:
 		return parse_backend(arg, &o->dump.backend, err);
 	case OPT_EVENTS_SOURCE:
@@ -632,8 +680,12 @@ static int settle(struct tcpstat_opts *o, const struct parsing *p, struct tcpsta
 	out->kind = p->json ? OUT_JSON : OUT_TABLE;
 	out->header = p->header;
 	out->plain = p->columns_given && !p->header;
+	out->netns = o->dump.netns != DUMP_NETNS_OWN;
 	if (!p->columns_given)
 		out_default_columns(out, p->extend, p->processes, p->timers);
+	/* Many namespaces: which one each row is in comes first. */
+	if (!p->columns_given && o->dump.netns == DUMP_NETNS_ALL)
+		out_first_column(out, OUT_F_NETNS);
 	/* -O replaces the default columns: there, only a "process" column shows owners. */
 	show_owners = !p->columns_given && p->processes;
 	for (unsigned i = 0; p->columns_given && i < out->n_columns; i++)

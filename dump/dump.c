@@ -1,10 +1,15 @@
 /*
  * dump.c - the backend table, the fallback and the one filter. Records are
  * handed on as they arrive, so memory does not grow with the number of
- * sockets; only the owner lookup keeps records (dump_owned below).
+ * sockets; only the owner lookup keeps records (dump_owned below). Other network namespaces
+ * are read one after the other (netns.c finds them); the owner lookup is
+ * one walk of /proc for all of them, as socket inodes are unique across
+ * namespaces (sockfs is one filesystem).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dump.h"
 #include "netlink.h"
@@ -46,13 +51,20 @@ struct filtered {
 	tcpstat_emit_fn *keep;     /* instead of emit, when owners come later */
 	void *arg;
 	unsigned long seen;        /* records from the backend, matching or not */
+	uint64_t netns;            /* the namespace being read; 0: not asked for */
 };
 
 static int on_record(const struct tcpstat_sock *s, void *arg)
 {
 	struct filtered *f = arg;
+	struct tcpstat_sock labelled;
 
 	f->seen++;
+	if (f->netns) {
+		labelled = *s;
+		labelled.netns = f->netns;
+		s = &labelled;
+	}
 	if (!filter_match(f->filter, s, NULL, f->unknown))
 		return 0;
 	return f->keep ? f->keep(s, f->arg) : f->emit(s, NULL, f->arg);
@@ -74,6 +86,123 @@ static int run_backend(const struct dump_request *req, struct filtered *f,
 		rc = backends[which].dump(req->filter, on_record, f, err);
 	}
 	res->backend = backends[which].name;
+	return rc;
+}
+
+/* ---- in other network namespaces --------------------------------------- */
+
+static void tell(const struct dump_request *req, const struct netns_entry *ns,
+		 enum dump_netns_step step, const struct tcpstat_error *why)
+{
+	if (req->on_netns)
+		req->on_netns(ns, step, why, req->netns_arg);
+}
+
+/* From /proc/PID/net, which needs no privilege for one's own processes. */
+static int run_proc_pid(const struct dump_request *req, const struct netns_entry *ns,
+			struct filtered *f, struct dump_result *res, struct tcpstat_error *err)
+{
+	char root[PROCFS_ROOT_MAX];
+
+	if (!netns_pid_inside(ns))
+		return err_set(err, EPERM, "network namespace '%s': entering it needs "
+			       "CAP_SYS_ADMIN, and no process in it has a /proc/PID/net "
+			       "tcpstat may read instead", ns->label);
+	snprintf(root, sizeof(root), "/proc/%u", ns->pid);
+	res->backend = backends[DUMP_PROC].name;
+	return procfs_dump_root(root, req->filter, on_record, f, err);
+}
+
+/*
+ * A namespace not tcpstat's own: netlink, its socket made inside (fd),
+ * else (auto, nothing came yet) the /proc/PID/net of a process inside.
+ */
+static int run_foreign(const struct dump_request *req, const struct netns_entry *ns, int fd,
+		       struct filtered *f, struct dump_result *res, struct tcpstat_error *err)
+{
+	struct tcpstat_error why = { 0 };
+	int rc;
+
+	if (req->backend != DUMP_PROC) {
+		rc = nl_dump_netns(fd, req->filter, on_record, f, err);
+		res->backend = backends[DUMP_NETLINK].name;
+		if (rc >= 0 || req->backend == DUMP_NETLINK || f->seen > 0 ||
+		    !dump_netlink_unavailable(-rc)) {
+			if (rc >= 0)
+				tell(req, ns, DUMP_NETNS_NETLINK, NULL);
+			return rc;
+		}
+		why = *err;
+	}
+	rc = run_proc_pid(req, ns, f, res, err);
+	/* It went away under us: as if it had gone before. */
+	if (rc == -ENOENT && f->seen == 0 && !netns_pid_inside(ns)) {
+		tell(req, ns, DUMP_NETNS_GONE, NULL);
+		return 0;
+	}
+	if (rc >= 0)
+		tell(req, ns, DUMP_NETNS_PROC, why.msg[0] ? &why : NULL);
+	return rc;
+}
+
+/* One namespace of the list, its records labelled with its inode. */
+static int run_one(const struct dump_request *req, const struct netns_entry *ns,
+		   struct filtered *f, struct dump_result *res, struct tcpstat_error *err)
+{
+	int fd, rc;
+
+	f->seen = 0;
+	f->netns = ns->ino;
+	tell(req, ns, DUMP_NETNS_BEGIN, NULL);
+	if (ns->own) {
+		rc = run_backend(req, f, res, err);
+		if (rc >= 0)
+			tell(req, ns, res->fell_back || req->backend == DUMP_PROC ? DUMP_NETNS_PROC
+				 : DUMP_NETNS_NETLINK, res->fell_back ? &res->fallback : NULL);
+		return rc;
+	}
+	fd = netns_open(ns);
+	if (fd < 0) {
+		tell(req, ns, DUMP_NETNS_GONE, NULL);
+		return 0;
+	}
+	/* Held open, the namespace stays while it is read, even if deleted meanwhile. */
+	rc = run_foreign(req, ns, fd, f, res, err);
+	close(fd);
+	return rc;
+}
+
+/* Prefixes err with the namespace it happened in, unless it names it already. */
+static int in_netns(const struct netns_entry *ns, int rc, struct tcpstat_error *err)
+{
+	char msg[sizeof(err->msg)];
+
+	if (rc >= 0 || strncmp(err->msg, "network namespace", 17) == 0)
+		return rc;
+	memcpy(msg, err->msg, sizeof(msg));
+	err_set(err, err->errnum, "network namespace '%s': %s", ns->label, msg);
+	return rc;
+}
+
+/* Every namespace req asks for, one after the other; or only tcpstat's own. */
+static int run_sources(const struct dump_request *req, struct filtered *f,
+		       struct dump_result *res, struct tcpstat_error *err)
+{
+	struct netns_list list;
+	int rc;
+
+	if (req->netns == DUMP_NETNS_OWN)
+		return run_backend(req, f, res, err);
+	rc = req->netns == DUMP_NETNS_ALL ? netns_list_all(&list, err)
+	     : netns_list_one(&list, req->netns_spec, req->netns_pid, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < list.all.len && rc == 0; i++) {
+		const struct netns_entry *ns = vec_at(&list.all, i);
+
+		rc = in_netns(ns, run_one(req, ns, f, res, err), err);
+	}
+	netns_list_free(&list);
 	return rc;
 }
 
@@ -147,7 +276,7 @@ static int dump_owned(const struct dump_request *req, dump_emit_fn *emit, void *
 	int rc;
 
 	vec_init(&o.kept, sizeof(struct tcpstat_sock), 0);
-	rc = run_backend(req, &f, res, err);
+	rc = run_sources(req, &f, res, err);
 	if (o.out_of_memory)
 		rc = err_set(err, ENOMEM, "keeping %zu sockets for -P", o.kept.len);
 	else if (rc == 0)
@@ -166,5 +295,5 @@ int dump_run(const struct dump_request *req, dump_emit_fn *emit, void *arg,
 	memset(res, 0, sizeof(*res));
 	if (req->owners || filter_needs_owners(req->filter))
 		return dump_owned(req, emit, arg, res, err);
-	return run_backend(req, &f, res, err);
+	return run_sources(req, &f, res, err);
 }

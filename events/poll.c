@@ -50,8 +50,12 @@ static int poll_open(void **state, const struct events_config *cfg, struct event
 	}
 	p->cfg = *cfg;
 	vec_init(&p->pending, sizeof(struct pending), MAX_PENDING);
-	p->reports = nl_reports_open(filter_may_family(f, AF_INET), filter_may_family(f, AF_INET6),
-				     &st->why_not);
+	/* The destroy reports come from tcpstat's own namespace only, unlabelled. */
+	if (cfg->dump->netns != DUMP_NETNS_OWN)
+		err_set(&st->why_not, EOPNOTSUPP, "not heard from other network namespaces");
+	else
+		p->reports = nl_reports_open(filter_may_family(f, AF_INET),
+					     filter_may_family(f, AF_INET6), &st->why_not);
 	st->destroy_groups = p->reports != NULL;
 	p->next_ms = clock_now_ms();
 	*state = p;
@@ -108,7 +112,7 @@ static int report_unseen(struct poller *p)
 	for (size_t i = 0; i < p->pending.len && rc == 0; i++) {
 		const struct pending *q = vec_at(&p->pending, i);
 		struct tcpstat_sock s;
-		struct out_event e = { OUT_EVENT_GONE_UNSEEN, q->stamp, &s, 0, 0, NULL };
+		struct out_event e = { OUT_EVENT_GONE_UNSEEN, q->stamp, &s, 0, 0, NULL, NULL };
 
 		if (snapshot_knows(&p->sn, &q->key))
 			continue;

@@ -8,6 +8,7 @@
 void events_key_of(const struct tcpstat_sock *s, struct events_key *key)
 {
 	memset(key, 0, sizeof(*key));
+	key->netns = s->netns;
 	key->family = s->family;
 	key->local_port = s->local_port;
 	key->peer_port = s->peer_port;
@@ -18,6 +19,7 @@ void events_key_of(const struct tcpstat_sock *s, struct events_key *key)
 void events_sock_of(const struct events_key *key, uint8_t state, struct tcpstat_sock *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->netns = key->netns;
 	s->family = key->family;
 	s->local_port = key->local_port;
 	s->peer_port = key->peer_port;
@@ -141,7 +143,7 @@ static int emit_one(events_emit_fn *emit, void *arg, enum out_event_kind kind,
 		    uint8_t old_state, uint64_t seen_ms)
 {
 	struct tcpstat_sock s;
-	struct out_event e = { kind, stamp, &s, old_state, seen_ms, NULL };
+	struct out_event e = { kind, stamp, &s, old_state, seen_ms, NULL, NULL };
 
 	events_sock_of(key, state, &s);
 	return emit(&e, arg);

@@ -17,12 +17,14 @@
 /* Called for each event; a non-zero return is passed back up. */
 typedef int events_emit_fn(const struct out_event *e, void *arg);
 
-/* Identity of a socket across snapshots: family and both endpoints. */
+/* Identity of a socket across snapshots: namespace, family and both endpoints. */
 struct events_key {
+	uint64_t netns;
 	uint8_t family;
 	uint8_t pad;
 	uint16_t local_port, peer_port;
 	uint8_t local_addr[16], peer_addr[16];
+	uint8_t pad2[2];      /* to the next multiple of 8: no padding of the compiler's */
 };
 
 struct events_entry {

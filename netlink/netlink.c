@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
@@ -15,6 +16,7 @@
 
 #include "filter.h"
 #include "netlink.h"
+#include "netns.h"
 
 /*
  * The kernel sizes each dump skb after the reader's largest recvmsg,
@@ -92,11 +94,41 @@ static int dump_family(struct mnl_socket *nl, void *buf, int family, uint32_t se
 	}
 }
 
-/* A NETLINK_SOCK_DIAG socket bound to a port of its own, or NULL with err set. */
-static struct mnl_socket *open_diag_socket(struct tcpstat_error *err)
+/* The socket, made in the namespace ns_fd names (-1: tcpstat's own). */
+static struct mnl_socket *open_in(int ns_fd, struct tcpstat_error *err)
 {
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_SOCK_DIAG);
+	struct mnl_socket *nl;
+	int fd;
 
+	if (ns_fd < 0)
+		return mnl_socket_open(NETLINK_SOCK_DIAG);
+	fd = netns_socket(ns_fd, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG, err);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	nl = mnl_socket_fdopen(fd);
+	if (!nl)
+		close(fd);
+	return nl;
+}
+
+/*
+ * A NETLINK_SOCK_DIAG socket bound to a port of its own, in the namespace
+ * ns_fd names (-1: tcpstat's own), or NULL with err set.
+ */
+static struct mnl_socket *open_diag_socket(int ns_fd, struct tcpstat_error *err)
+{
+	struct mnl_socket *nl = open_in(ns_fd, err);
+
+	if (!nl && ns_fd >= 0) {
+		/* netns_socket said what failed: entering, or coming back. */
+		char why[sizeof(err->msg)];
+
+		memcpy(why, err->msg, sizeof(why));
+		fail(err, err->errnum, why);
+		return NULL;
+	}
 	if (!nl) {
 		fail(err, errno, "cannot open a NETLINK_SOCK_DIAG socket");
 		return NULL;
@@ -114,14 +146,14 @@ static struct mnl_socket *open_diag_socket(struct tcpstat_error *err)
  * Each try has a socket of its own: the interrupted dump may still be
  * running on the old one.
  */
-static int dump_family_retrying(void *buf, int family, uint32_t *seq,
+static int dump_family_retrying(int ns_fd, void *buf, int family, uint32_t *seq,
 				const struct filter *f, tcpstat_emit_fn *emit,
 				void *arg, struct tcpstat_error *err)
 {
 	int rc = 0;
 
 	for (int try = 0; try < NL_DUMP_TRIES; try++) {
-		struct mnl_socket *nl = open_diag_socket(err);
+		struct mnl_socket *nl = open_diag_socket(ns_fd, err);
 		unsigned long emitted = 0;
 
 		if (!nl)
@@ -137,6 +169,12 @@ static int dump_family_retrying(void *buf, int family, uint32_t *seq,
 int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	    struct tcpstat_error *err)
 {
+	return nl_dump_netns(-1, f, emit, arg, err);
+}
+
+int nl_dump_netns(int ns_fd, const struct filter *f, tcpstat_emit_fn *emit, void *arg,
+		  struct tcpstat_error *err)
+{
 	void *buf = malloc(NL_RECV_BUF);
 	uint32_t seq = (uint32_t)time(NULL);
 	bool ipv4 = filter_may_family(f, AF_INET), ipv6 = filter_may_family(f, AF_INET6);
@@ -145,9 +183,9 @@ int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	if (!buf)
 		return fail(err, ENOMEM, "receive buffer");
 	if (ipv4)
-		rc = dump_family_retrying(buf, AF_INET, &seq, f, emit, arg, err);
+		rc = dump_family_retrying(ns_fd, buf, AF_INET, &seq, f, emit, arg, err);
 	if (rc == 0 && ipv6) {
-		rc = dump_family_retrying(buf, AF_INET6, &seq, f, emit, arg, err);
+		rc = dump_family_retrying(ns_fd, buf, AF_INET6, &seq, f, emit, arg, err);
 		/*
 		 * A kernel built without IPv6 has no AF_INET6 handler and so no
 		 * IPv6 sockets; only when IPv4 answered is that not a failure
@@ -164,7 +202,7 @@ struct mnl_socket *nl_reports_open(bool ipv4, bool ipv6, struct tcpstat_error *e
 {
 	const int groups[] = { SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET6_TCP_DESTROY };
 	const bool wanted[] = { ipv4, ipv6 };
-	struct mnl_socket *nl = open_diag_socket(err);
+	struct mnl_socket *nl = open_diag_socket(-1, err);
 
 	if (!nl)
 		return NULL;

@@ -33,6 +33,15 @@ int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	    struct tcpstat_error *err);
 
 /*
+ * As nl_dump, in the network namespace ns_fd names (-1: tcpstat's own):
+ * each netlink socket is made there (base/netns.h) and tcpstat returns to
+ * its own namespace at once; the dump runs on the socket from here. -EPERM
+ * without CAP_SYS_ADMIN; -ENOTRECOVERABLE when the way back failed.
+ */
+int nl_dump_netns(int ns_fd, const struct filter *f, tcpstat_emit_fn *emit, void *arg,
+		  struct tcpstat_error *err);
+
+/*
  * Writes into buf the inet_diag bytecode for what the kernel can judge of
  * f (ports and addresses, with and, or, not), widened where it cannot
  * judge (see bytecode.c). Returns its length in bytes (0: no bytecode,

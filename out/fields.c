@@ -321,6 +321,27 @@ static void json_programs(struct line *l, const struct out_row *r)
 	line_putc(l, ']');
 }
 
+/* ---- the network namespace ---------------------------------------------- */
+
+/* The label may be any /run/netns name: in a cell, odd bytes are '?' as for comm. */
+static void put_netns(struct line *l, const struct out_row *r, bool plain)
+{
+	if (!r->netns || !r->netns[0]) {
+		line_putc(l, '-');
+		return;
+	}
+	put_comm(l, r->netns, plain);
+}
+
+static void json_netns(struct line *l, const struct out_row *r)
+{
+	const char *label = r->netns ? r->netns : "-";
+
+	json_string(l, label, strlen(label));
+}
+
+NUMBER_FIELD(netns_ino, r->s->netns)
+
 /* ---- the registry ------------------------------------------------------- */
 
 const struct out_field out_fields[OUT_F_COUNT] = {
@@ -354,6 +375,8 @@ const struct out_field out_fields[OUT_F_COUNT] = {
 			  "              plain (-H -O): kind(seconds/retransmits/probes)" },
 	[OUT_F_PROCESS] = { "process", "PID/Program name", NULL, 20, false, put_process, NULL,
 			    "pid/program of each process holding it (- for none)" },
+	[OUT_F_NETNS] = { "netns", "NETNS", "netns", 16, false, put_netns, json_netns,
+			  "network namespace: /run/netns name, else pid/comm in it", NULL },
 	[OUT_F_TIMER_MS] = { NULL, NULL, "timer_ms", 0, false, put_timer_ms, json_timer_ms, NULL,
 			     number_timer_ms },
 	[OUT_F_RETRANS] = { NULL, NULL, "retrans", 0, false, put_retrans, json_retrans, NULL,
@@ -362,6 +385,8 @@ const struct out_field out_fields[OUT_F_COUNT] = {
 			   number_probes },
 	[OUT_F_PIDS] = { NULL, NULL, "pids", 0, false, NULL, json_pids, NULL },
 	[OUT_F_PROGRAMS] = { NULL, NULL, "programs", 0, false, NULL, json_programs, NULL },
+	[OUT_F_NETNS_INO] = { NULL, NULL, "netns_ino", 0, false, put_netns_ino, json_netns_ino,
+			      NULL, number_netns_ino },
 };
 
 size_t out_field_text(char *buf, size_t size, enum out_field_id id, const struct out_row *r,

@@ -14,10 +14,15 @@
 #include "line.h"
 #include "tcpstat.h"
 
-/* One socket to print, and its owners when they were looked up (else NULL). */
+/*
+ * One socket to print, its owners when they were looked up (else NULL),
+ * and its network namespace's label when namespaces were asked for (else
+ * NULL).
+ */
 struct out_row {
 	const struct tcpstat_sock *s;
 	const struct tcpstat_owners *owners;
+	const char *netns;
 };
 
 enum out_field_id {
@@ -36,12 +41,14 @@ enum out_field_id {
 	OUT_F_INODE,
 	OUT_F_TIMER,
 	OUT_F_PROCESS,
+	OUT_F_NETNS,
 	/* JSON keys that are no column of their own. */
 	OUT_F_TIMER_MS,
 	OUT_F_RETRANS,
 	OUT_F_PROBES,
 	OUT_F_PIDS,
 	OUT_F_PROGRAMS,
+	OUT_F_NETNS_INO,
 	OUT_F_COUNT,
 };
 

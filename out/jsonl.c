@@ -15,6 +15,8 @@ static const uint8_t socket_keys[] = {
 	OUT_F_RETRANS, OUT_F_PROBES, OUT_F_UID, OUT_F_INODE,
 };
 static const uint8_t owner_keys[] = { OUT_F_PIDS, OUT_F_PROGRAMS };
+/* With namespaces asked for, after all the others. */
+static const uint8_t netns_keys[] = { OUT_F_NETNS, OUT_F_NETNS_INO };
 /* What an event says of its socket, after "time" and "event". */
 static const uint8_t event_keys[] = {
 	OUT_F_PROTO, OUT_F_LOCAL_ADDR, OUT_F_LOCAL_PORT, OUT_F_PEER_ADDR, OUT_F_PEER_PORT,
@@ -48,6 +50,8 @@ static int json_row(struct out *o, const struct out_row *r)
 	put_keys(o, socket_keys, sizeof(socket_keys), r, true);
 	if (o->cfg->owners)
 		put_keys(o, owner_keys, sizeof(owner_keys), r, false);
+	if (o->cfg->netns)
+		put_keys(o, netns_keys, sizeof(netns_keys), r, false);
 	line_puts(l, "}\n");
 	return l->error ? -1 : 0;
 }
@@ -90,7 +94,7 @@ static int json_event(struct out *o, const struct out_event *e)
 		[OUT_EVENT_NEW] = "new", [OUT_EVENT_CHANGE] = "change",
 		[OUT_EVENT_GONE] = "gone", [OUT_EVENT_GONE_UNSEEN] = "gone",
 	};
-	struct out_row r = { e->s, NULL };
+	struct out_row r = { e->s, NULL, e->netns };
 	struct line *l = &o->line;
 
 	line_putc(l, '{');
@@ -109,18 +113,28 @@ static int json_event(struct out *o, const struct out_event *e)
 	}
 	if (e->detail)
 		put_detail(l, e->detail);
+	if (o->cfg->netns)
+		put_keys(o, netns_keys, sizeof(netns_keys), &r, false);
 	line_puts(l, "}\n");
 	return l->error ? -1 : 0;
 }
 
-/* {"ESTABLISHED":6,...,"total":15}: the states as the table names them. */
+/*
+ * {"ESTABLISHED":6,...,"total":15}: the states as the table names them;
+ * one namespace's starts {"netns":"blue","netns_ino":4026532...,
+ */
 static int json_summary(struct out *o, const struct out_summary *s)
 {
 	struct line *l = &o->line;
 
 	line_putc(l, '{');
+	if (s->netns) {
+		put_string_key(l, "netns", s->netns, true);
+		out_json_key(l, "netns_ino", false);
+		line_u64(l, s->netns_ino);
+	}
 	for (unsigned st = 1; st <= TCPSTAT_STATE_MAX; st++) {
-		out_json_key(l, out_state_name(st), st == 1);
+		out_json_key(l, out_state_name(st), st == 1 && !s->netns);
 		line_u64(l, s->by_state[st]);
 	}
 	out_json_key(l, "total", false);

@@ -50,6 +50,15 @@ void out_default_columns(struct out_config *cfg, bool extend, bool processes, bo
 	cfg->n_columns = n;
 }
 
+void out_first_column(struct out_config *cfg, enum out_field_id id)
+{
+	unsigned n = cfg->n_columns < OUT_MAX_COLUMNS ? cfg->n_columns : OUT_MAX_COLUMNS - 1;
+
+	memmove(cfg->columns + 1, cfg->columns, n);
+	cfg->columns[0] = (uint8_t)id;
+	cfg->n_columns = n + 1;
+}
+
 int out_add_column(struct out_config *cfg, const char *name, size_t len)
 {
 	for (int i = 0; i < OUT_F_COUNT; i++) {

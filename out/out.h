@@ -23,6 +23,7 @@ struct out_config {
 	bool header;          /* table: print the header line */
 	bool plain;           /* table, -O with -H: one space between fields, no padding */
 	bool owners;          /* rows carry owners that are to be shown (-P, -O process) */
+	bool netns;           /* namespaces were asked for: JSON and -E name each row's */
 	unsigned n_columns;   /* table: the columns, field ids in order */
 	uint8_t columns[OUT_MAX_COLUMNS];
 };
@@ -50,12 +51,15 @@ struct out_event {
 	uint8_t old_state;            /* CHANGE */
 	uint64_t seen_ms;             /* GONE: how long tcpstat saw it */
 	const struct out_event_detail *detail;   /* NULL: the polling source */
+	const char *netns;            /* its namespace's label (cfg->netns), else NULL */
 };
 
 /* The per-state counts of -S: by_state[1..11], and the total (any state). */
 struct out_summary {
 	unsigned long by_state[TCPSTAT_STATE_MAX + 1];
 	unsigned long total;
+	const char *netns;       /* one namespace's (--all-netns), else NULL: all */
+	uint64_t netns_ino;
 };
 
 struct out;
@@ -111,6 +115,9 @@ int out_flush(struct out *o);
  * Timer added, into cfg->columns.
  */
 void out_default_columns(struct out_config *cfg, bool extend, bool processes, bool timers);
+
+/* Puts field id first, before cfg's other columns (dropping the last if full). */
+void out_first_column(struct out_config *cfg, enum out_field_id id);
 
 /*
  * The column named name (len bytes) as -O spells it, or -1. Adds it to

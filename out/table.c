@@ -132,10 +132,14 @@ static void put_gone_detail(struct line *l, const struct out_event *e)
 static int table_event(struct out *o, const struct out_event *e)
 {
 	struct line *l = &o->line;
-	struct out_row r = { e->s, NULL };
+	struct out_row r = { e->s, NULL, e->netns };
 
 	line_puts(l, e->stamp);
 	line_putc(l, ' ');
+	if (o->cfg->netns) {
+		out_fields[OUT_F_NETNS].put(l, &r, true);
+		line_putc(l, ' ');
+	}
 	put_endpoints(l, &r);
 	switch (e->kind) {
 	case OUT_EVENT_NEW:
@@ -189,10 +193,23 @@ static int table_summary(struct out *o, const struct out_summary *s)
 {
 	struct line *l = &o->line;
 
+	/* One namespace's block (--all-netns) is headed by its label, ended by a blank line. */
+	if (s->netns) {
+		struct out_row r = { NULL, NULL, s->netns };
+		size_t from = line_pos(l);
+
+		line_puts(l, "NETNS");
+		line_pad(l, from, out_fields[OUT_F_STATE].width);
+		line_putc(l, ' ');
+		out_fields[OUT_F_NETNS].put(l, &r, true);
+		line_putc(l, '\n');
+	}
 	for (unsigned st = 1; st <= TCPSTAT_STATE_MAX; st++)
 		put_count_line(l, out_state_name(st), s->by_state[st]);
 	/* netstat's table shouts its total; JSON keys are lower case. */
 	put_count_line(l, "TOTAL", s->total);
+	if (s->netns)
+		line_putc(l, '\n');
 	return l->error ? -1 : 0;
 }
 

@@ -367,13 +367,26 @@ static int dump_file(const char *path, int family, bool missing_ok, long hz,
 int procfs_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 		struct tcpstat_error *err)
 {
+	return procfs_dump_root("/proc", f, emit, arg, err);
+}
+
+int procfs_dump_root(const char *root, const struct filter *f, tcpstat_emit_fn *emit,
+		     void *arg, struct tcpstat_error *err)
+{
 	long hz = sysconf(_SC_CLK_TCK);
+	char path[PROCFS_ROOT_MAX + sizeof("/net/tcp6")];
 	int rc = 0;
 
-	if (filter_may_family(f, AF_INET))
-		rc = dump_file("/proc/net/tcp", AF_INET, false, hz, emit, arg, err);
+	if (strlen(root) > PROCFS_ROOT_MAX)
+		return err_set(err, ENAMETOOLONG, "%s", root);
+	if (filter_may_family(f, AF_INET)) {
+		snprintf(path, sizeof(path), "%s/net/tcp", root);
+		rc = dump_file(path, AF_INET, false, hz, emit, arg, err);
+	}
 	/* Without IPv6 in the kernel there is no tcp6 file and no IPv6 socket. */
-	if (rc == 0 && filter_may_family(f, AF_INET6))
-		rc = dump_file("/proc/net/tcp6", AF_INET6, true, hz, emit, arg, err);
+	if (rc == 0 && filter_may_family(f, AF_INET6)) {
+		snprintf(path, sizeof(path), "%s/net/tcp6", root);
+		rc = dump_file(path, AF_INET6, true, hz, emit, arg, err);
+	}
 	return rc;
 }

@@ -52,4 +52,15 @@ struct filter;
 int procfs_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 		struct tcpstat_error *err);
 
+/* The longest root procfs_dump_root takes ("/proc/4194304" is 13). */
+#define PROCFS_ROOT_MAX 64
+
+/*
+ * As procfs_dump, from ROOT/net/tcp and ROOT/net/tcp6: "/proc" for
+ * tcpstat's own network namespace, "/proc/PID" for the one process PID is
+ * in (readable without privilege for one's own processes).
+ */
+int procfs_dump_root(const char *root, const struct filter *f, tcpstat_emit_fn *emit,
+		     void *arg, struct tcpstat_error *err);
+
 #endif

@@ -83,7 +83,7 @@ static struct out_config table_config(bool extend, bool timers)
 static char *row_text(const struct out_config *cfg, const struct tcpstat_sock *s, size_t *len)
 {
 	struct capture c;
-	struct out_row r = { s, NULL };
+	struct out_row r = { s, NULL, NULL };
 
 	capture_open(&c, cfg);
 	assert_int_equal(c.o.fmt->row(&c.o, &r), 0);
@@ -169,7 +169,7 @@ static void test_endpoints(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct tcpstat_sock s;
-		struct out_row r = { &s, NULL };
+		struct out_row r = { &s, NULL, NULL };
 		char buf[64];
 		size_t n;
 
@@ -194,7 +194,7 @@ static void test_endpoints(void **state)
 static void test_endpoint_v4_ignores_tail(void **state)
 {
 	struct tcpstat_sock s;
-	struct out_row r = { &s, NULL };
+	struct out_row r = { &s, NULL, NULL };
 	char buf[64];
 
 	(void)state;
@@ -255,7 +255,7 @@ static void test_timers(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct tcpstat_sock s;
-		struct out_row r = { &s, NULL };
+		struct out_row r = { &s, NULL, NULL };
 		char buf[64];
 		size_t n;
 
@@ -361,7 +361,7 @@ static void check_row(const struct row_case *c)
 {
 	struct tcpstat_sock s = make_sock(&c->sock);
 	struct out_config cfg = table_config(c->extend, c->timers);
-	struct out_row r = { &s, NULL };
+	struct out_row r = { &s, NULL, NULL };
 	struct out o;
 	char fixed[TEST_LINE_MAX];
 	char *out;
@@ -420,7 +420,7 @@ static void test_cell_truncated(void **state)
 	const struct row_case *c = &row_cases[4];   /* long IPv6 addresses */
 	static const char want[] = "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:65535";
 	struct tcpstat_sock s = make_sock(&c->sock);
-	struct out_row r = { &s, NULL };
+	struct out_row r = { &s, NULL, NULL };
 	char buf[16];
 	size_t n;
 
@@ -475,7 +475,7 @@ static void test_row_plain(void **state)
 	struct out_config cfg = { .kind = OUT_TABLE, .plain = true, .n_columns = 5,
 				  .columns = { OUT_F_STATE, OUT_F_RECV_Q, OUT_F_LOCAL,
 					       OUT_F_TIMER, OUT_F_PROTO } };
-	struct out_row r = { &s, NULL };
+	struct out_row r = { &s, NULL, NULL };
 	char cell[64];
 	char *out;
 
@@ -497,7 +497,7 @@ static void test_row_process(void **state)
 		{ 100, 812, "nginx" }, { 100, 813, "my prog\x01" },
 	};
 	struct tcpstat_owners owners = { two, 2 }, none = { NULL, 0 };
-	struct out_row r = { &s, &owners };
+	struct out_row r = { &s, &owners, NULL };
 	struct out_config cfg;
 	struct capture c;
 	char cell[64];
@@ -539,9 +539,9 @@ static void test_row_write_error(void **state)
 	const struct row_case *c = &row_cases[0];
 	struct tcpstat_sock s = make_sock(&c->sock);
 	struct out_config cfg = table_config(false, false);
-	struct out_row r = { &s, NULL };
-	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL };
-	struct out_summary sum = { { 0 }, 0 };
+	struct out_row r = { &s, NULL, NULL };
+	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL };
+	struct out_summary sum = { { 0 }, 0, NULL, 0 };
 	char backing[TEST_LINE_MAX] = "";
 	FILE *f = fmemopen(backing, sizeof(backing), "r");
 	struct out o;
@@ -624,7 +624,7 @@ static void test_header_row_alignment(void **state)
 		const struct row_case *c = &row_cases[i];
 		struct tcpstat_sock s = make_sock(&c->sock);
 		struct out_config cfg = table_config(c->extend, c->timers);
-		struct out_row r = { &s, NULL };
+		struct out_row r = { &s, NULL, NULL };
 		char ep[64];
 		char *head, *row;
 		size_t offset;
@@ -674,27 +674,27 @@ static void test_events(void **state)
 		struct out_event e;
 		const char *want;
 	} cases[] = {
-		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL },
+		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 new ESTABLISHED\n" },
-		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL },
+		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL },
 		  "13:02:11.204 [::1]:9999 [::]:* new LISTEN\n" },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 SYN_SENT -> ESTABLISHED\n" },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, 200, 0, NULL },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, 200, 0, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 ? -> ESTABLISHED\n" },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 12.3 s)\n" },
 		/* tenths truncated, not rounded */
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 999, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 999, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 0.9 s)\n" },
-		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL },
 		  "13:02:11.204 [::1]:9999 [::]:* gone (was LISTEN, seen 0.0 s)\n" },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 3600050, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 3600050, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 3600.0 s)\n" },
-		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL },
+		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "between polls)\n" },
 	};
