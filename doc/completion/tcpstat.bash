@@ -52,6 +52,7 @@ _tcpstat()
 		-P --processes -o --timers -e --extend -H --no-header
 		-O --columns -j --json -S --summary -c --count -q --quiet
 		-w --watch -E --events --interval --wait-clear
+		-N --netns --netns-pid --all-netns
 		-B --backend --events-source -v --verbose -h --help -V --version
 	)
 	local states=(
@@ -63,14 +64,14 @@ _tcpstat()
 	)
 	local columns=(
 		proto recv-q send-q local peer local-addr local-port peer-addr
-		peer-port state uid inode timer process
+		peer-port state uid inode timer process netns
 	)
 	local backends=(auto netlink proc)
 	# The options whose value is the next word; -w's and --wait-clear's
 	# are optional, given after '=' or (-w only) as a number.
 	local with_value=(
 		-p --port --sport --dport -s --state --src --dst --pid --program
-		-O --columns --interval -B --backend --events-source
+		-O --columns --interval -B --backend --events-source -N --netns --netns-pid
 	)
 
 	# The option whose value is being completed, if any: "-s X", "-sX",
@@ -123,7 +124,19 @@ _tcpstat()
 	--events-source)
 		_tcpstat_words "$cur" auto bpf poll
 		;;
-	--pid)
+	-N | --netns)
+		# The names under /run/netns; a path (with '/') completes as a file.
+		if [[ $cur == */* ]]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		else
+			local names=() dir
+			for dir in /run/netns/*; do
+				[[ -e $dir ]] && names+=("${dir#/run/netns/}")
+			done
+			_tcpstat_words "$cur" "${names[@]}"
+		fi
+		;;
+	--pid | --netns-pid)
 		local pids=() dir
 		for dir in /proc/[0-9]*; do
 			pids+=("${dir#/proc/}")
