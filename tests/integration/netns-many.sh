@@ -159,7 +159,7 @@ ip netns exec "$green" "$ECHO_CLIENT" --hold 0.5 127.0.0.1 7200 >/dev/null
 sleep 0.4
 kill -TERM $ev; wait $ev
 check "-E: new connection in green, labelled" "$green 127.0.0.1:7200" \
-	"$(awk '$5 == "new" { print $2, $3; exit }' "$TMPDIR_TEST/events.out")"
+	"$(awk -v g="$green" '$5 == "new" && $2 == g { print $2, $3; exit }' "$TMPDIR_TEST/events.out")"
 
 # Unprivileged: entering needs CAP_SYS_ADMIN; /proc/PID/net of one's own process does not.
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
