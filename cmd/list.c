@@ -15,6 +15,7 @@ struct listing {
 	bool writing;              /* false: count only (list_count) */
 	bool begun;                /* the format's begin (the header) is out */
 	bool write_failed;
+	unsigned long rows;        /* rows written, for --top */
 	struct list_result *res;
 };
 
@@ -47,9 +48,40 @@ static int on_match(const struct tcpstat_sock *s, const struct tcpstat_owners *o
 	if (l->opts->report != OPTS_REPORT_ROWS)
 		return 0;
 	begin(l);
+	if (l->opts->top && l->rows >= l->opts->top)
+		return l->opts->sort.n ? 0 : 1;   /* sorted: the count goes on */
+	l->rows++;
 	if (!l->write_failed && l->out.fmt->row(&l->out, &row) < 0)
 		l->write_failed = true;
 	return l->write_failed ? 1 : 0;
+}
+
+/*
+ * --sort: every match kept, ordered, then handed to on_match as if it had
+ * come in that order.
+ */
+static int dump_sorted(struct listing *l, struct tcpstat_error *err)
+{
+	const struct tcpstat_opts *o = l->opts;
+	struct rows rows;
+	int rc;
+
+	rows_init(&rows);
+	rc = dump_run(&o->dump, rows_keep, &rows, &l->res->dump, err);
+	if (rows.out_of_memory)
+		rc = err_set(err, ENOMEM, "keeping %zu sockets for --sort", rows_count(&rows));
+	else if (rc == 0 && rows_sort(&rows, &o->sort) < 0)
+		rc = err_set(err, ENOMEM, "sorting %zu sockets", rows_count(&rows));
+	for (size_t i = 0; rc == 0 && i < rows_count(&rows); i++) {
+		struct tcpstat_owners owners;
+		struct out_row row;
+
+		rows_get(&rows, i, &row, &owners);
+		if (on_match(row.s, row.owners, l) != 0)
+			break;
+	}
+	rows_free(&rows);
+	return rc;
 }
 
 /* What comes after the last row: the header if no row came, a count, a summary. */
@@ -77,7 +109,10 @@ static int listing(struct listing *l, FILE *f, struct tcpstat_error *err)
 	memset(l->res, 0, sizeof(*l->res));
 	if (l->writing)
 		out_open(&l->out, &o->out, f);
-	rc = dump_run(&o->dump, on_match, l, &l->res->dump, err);
+	if (o->sort.n && l->writing)
+		rc = dump_sorted(l, err);
+	else
+		rc = dump_run(&o->dump, on_match, l, &l->res->dump, err);
 	if (rc < 0)
 		return rc;
 	if (!l->writing)

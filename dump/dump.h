@@ -23,11 +23,12 @@ struct dump_request {
 	enum dump_backend backend;
 	bool owners;               /* look up each record's owners (-P, --pid ...) */
 	bool all_owners;           /* every holder, not only the filter's --pid ones */
+	unsigned want;             /* enum nl_want: tcp_info, memory (netlink only) */
 };
 
 struct dump_result {
 	const char *backend;            /* the backend that answered */
-	bool fell_back;                 /* auto left netlink ... */
+	bool fell_back;                 /* auto left netlink (so no tcp_info, memory) ... */
 	struct tcpstat_error fallback;  /* ... for this reason */
 };
 

@@ -143,12 +143,22 @@ static void parse_mem(const struct nlattr *a, struct tcpstat_mem *mem)
 /* The attributes -i and -m ask for; they come only when asked (idiag_ext). */
 static void parse_attr(const struct nlattr *a, struct tcpstat_sock *out)
 {
+	/*
+	 * A listener's tcp_info is its queue sizes and zeros that read like
+	 * data: tcpstat shows none (memory, though, is the listener's own).
+	 */
+	bool listener = out->state == TCPSTAT_LISTEN;
+
 	switch (a->nla_type & NLA_TYPE_MASK) {
 	case INET_DIAG_INFO:
+		if (listener)
+			break;
 		parse_info(a, &out->info);
 		out->present |= TCPSTAT_HAS_INFO;
 		break;
 	case INET_DIAG_CONG:
+		if (listener)
+			break;
 		parse_cong(a, &out->info);
 		out->present |= TCPSTAT_HAS_INFO;
 		break;
@@ -222,8 +232,6 @@ static int parse_msg(const struct nlmsghdr *nlh, struct tcpstat_sock *out)
 	else
 		return -EBADMSG;
 	memset(out, 0, offsetof(struct tcpstat_sock, info));
-	if (!attrs_parse(nlh, sizeof(*m), out))
-		return -EBADMSG;
 	out->family = m->idiag_family;
 	out->state = m->idiag_state;
 	out->timer = m->idiag_timer;
@@ -238,7 +246,7 @@ static int parse_msg(const struct nlmsghdr *nlh, struct tcpstat_sock *out)
 	/* The cookie is two host-order halves, low first (sock_diag_save_cookie). */
 	out->cookie = (uint64_t)m->id.idiag_cookie[1] << 32 | m->id.idiag_cookie[0];
 	out->ifindex = m->id.idiag_if;
-	out->present |= TCPSTAT_HAS_KERNEL_ID;
+	out->present = TCPSTAT_HAS_KERNEL_ID;
 	if (out->timer != TCPSTAT_TIMER_OFF && m->idiag_expires <= EXPIRES_MAX)
 		out->timer_ms = m->idiag_expires;
 	/*
@@ -249,7 +257,7 @@ static int parse_msg(const struct nlmsghdr *nlh, struct tcpstat_sock *out)
 		out->probes = m->idiag_retrans;
 	else if (out->timer == TCPSTAT_TIMER_ON)
 		out->retrans = m->idiag_retrans;
-	return 0;
+	return attrs_parse(nlh, sizeof(*m), out) ? 0 : -EBADMSG;
 }
 
 int nl_parse_msg(const struct nlmsghdr *nlh, struct tcpstat_sock *out)

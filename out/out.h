@@ -112,6 +112,10 @@ int out_flush(struct out *o);
  */
 void out_default_columns(struct out_config *cfg, bool extend, bool processes, bool timers);
 
+/* As out_default_columns, with -i's compact tcp_info columns and -m's memory ones. */
+void out_default_columns_ext(struct out_config *cfg, bool extend, bool processes, bool timers,
+			     bool info, bool memory);
+
 /*
  * The column named name (len bytes) as -O spells it, or -1. Adds it to
  * cfg->columns: returns 0, -1 for an unknown name, -2 when there are
