@@ -10,6 +10,8 @@
 command -v jq >/dev/null || { echo "FAIL: jq is needed" >&2; exit 1; }
 command -v ss >/dev/null || { echo "FAIL: ss is needed (iproute2)" >&2; exit 1; }
 netns_enter "$@"
+# nonetlink.so is preloaded before ASan's runtime in CI's sanitized build.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 # wait_count N ARGS...: until tcpstat -c ARGS prints N (10 s at most).
 wait_count() {
