@@ -25,6 +25,7 @@ struct listing {
 	bool writing;              /* false: count only (list_count) */
 	bool begun;                /* the format's begin (the header) is out */
 	bool write_failed;
+	unsigned long rows;        /* rows written, for --top */
 	struct list_result *res;
 };
 
@@ -68,6 +69,9 @@ static int on_match(const struct tcpstat_sock *s, const struct tcpstat_owners *o
 	if (l->opts->report != OPTS_REPORT_ROWS)
 		return 0;
 	begin(l);
+	if (l->opts->top && l->rows >= l->opts->top)
+		return l->opts->sort.n ? 0 : 1;   /* sorted: the count goes on */
+	l->rows++;
 	if (!l->write_failed && l->out.fmt->row(&l->out, &row) < 0)
 		l->write_failed = true;
 	return l->write_failed ? 1 : 0;
@@ -104,6 +108,34 @@ static int summary_per_netns(struct listing *l)
 	return 0;
 }
 
+/*
+ * --sort: every match kept, ordered, then handed to on_match as if it had
+ * come in that order.
+ */
+static int dump_sorted(struct listing *l, struct tcpstat_error *err)
+{
+	const struct tcpstat_opts *o = l->opts;
+	struct rows rows;
+	int rc;
+
+	rows_init(&rows);
+	rc = dump_run(&l->req, rows_keep, &rows, &l->res->dump, err);
+	if (rows.out_of_memory)
+		rc = err_set(err, ENOMEM, "keeping %zu sockets for --sort", rows_count(&rows));
+	else if (rc == 0 && rows_sort(&rows, &o->sort) < 0)
+		rc = err_set(err, ENOMEM, "sorting %zu sockets", rows_count(&rows));
+	for (size_t i = 0; rc == 0 && i < rows_count(&rows); i++) {
+		struct tcpstat_owners owners;
+		struct out_row row;
+
+		rows_get(&rows, i, &row, &owners);
+		if (on_match(row.s, row.owners, l) != 0)
+			break;
+	}
+	rows_free(&rows);
+	return rc;
+}
+
 /* What comes after the last row: the header if no row came, a count, a summary. */
 static void finish(struct listing *l)
 {
@@ -136,7 +168,10 @@ static int listing(struct listing *l, FILE *f, struct tcpstat_error *err)
 	l->req.netns_arg = l;
 	netns_labels_init(&l->labels);
 	vec_init(&l->per_netns, sizeof(struct netns_counts), 0);
-	rc = dump_run(&l->req, on_match, l, &l->res->dump, err);
+	if (o->sort.n && l->writing)
+		rc = dump_sorted(l, err);
+	else
+		rc = dump_run(&l->req, on_match, l, &l->res->dump, err);
 	if (rc >= 0 && l->out_of_memory)
 		rc = err_set(err, ENOMEM, "network namespace labels");
 	if (rc >= 0 && l->writing && !l->write_failed && o->report != OPTS_REPORT_NONE)

@@ -22,11 +22,15 @@ static int print_error(const struct tcpstat_error *err)
 	return EXIT_TROUBLE;
 }
 
-static void say_fallback(const struct dump_result *res)
+static void say_fallback(const struct dump_result *res, unsigned want)
 {
-	if (res->fell_back)
-		fprintf(stderr, "tcpstat: netlink unavailable (%s: %s); using /proc\n",
-			res->fallback.msg, strerror(res->fallback.errnum));
+	if (!res->fell_back)
+		return;
+	fprintf(stderr, "tcpstat: netlink unavailable (%s: %s); using /proc\n",
+		res->fallback.msg, strerror(res->fallback.errnum));
+	if (want)
+		fprintf(stderr, "tcpstat: /proc has no tcp_info or socket memory: those cells "
+			"are empty\n");
 }
 
 /* -v: how each network namespace was read. */
@@ -66,7 +70,7 @@ static int list(const struct tcpstat_opts *opts)
 	int rc = list_run(opts, stdout, &res, &err);
 
 	if (opts->verbose)
-		say_fallback(&res.dump);
+		say_fallback(&res.dump, opts->dump.want);
 	if (rc < 0)
 		return print_error(&err);
 	if (opts->verbose)
@@ -88,6 +92,25 @@ static int events_bpf_said(const struct tcpstat_opts *opts, const struct events_
 		fprintf(stderr, "tcpstat: %lu events were lost (ring buffer full); some "
 			"changes are missing\n", st->lost);
 	return rc < 0 ? print_error(err) : EXIT_MATCH;
+}
+
+/* -K: 0 when one was ended (or, --dry-run, would be), 1 none matched, 2 else. */
+static int kill_mode(const struct tcpstat_opts *opts)
+{
+	struct tcpstat_error err = { 0 };
+	struct kill_result res;
+	int rc = kill_run(opts, stdout, stderr, &res, &err);
+
+	if (rc < 0)
+		return print_error(&err);
+	if (opts->verbose)
+		fprintf(stderr, "tcpstat: %lu matching sockets, %lu ended, %lu could not be\n",
+			res.matched, res.ended, res.failed);
+	if (res.matched == 0)
+		return EXIT_NO_MATCH;
+	if (opts->dry_run || res.ended > 0)
+		return EXIT_MATCH;
+	return EXIT_TROUBLE;
 }
 
 static int events(const struct tcpstat_opts *opts, const volatile sig_atomic_t *stop)
@@ -148,6 +171,8 @@ static int run_mode(const struct tcpstat_opts *opts, int argc, char **argv)
 	case OPTS_MODE_WAIT_CLEAR:
 		rc = watch_wait_clear(opts, stop, &err);
 		return rc < 0 ? print_error(&err) : rc;
+	case OPTS_MODE_KILL:
+		return kill_mode(opts);
 	default:
 		return list(opts);
 	}

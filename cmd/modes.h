@@ -13,6 +13,37 @@
 
 #include "options.h"
 #include "source.h"
+#include "vec.h"
+
+/*
+ * Rows kept in memory (--sort, -K): copies of the records and of their
+ * owners, as many as matched (sizeof(struct tcpstat_sock) each, plus the
+ * owners).
+ */
+struct rows {
+	struct vec socks;     /* struct tcpstat_sock */
+	struct vec owners;    /* struct tcpstat_owner, every row's in a row */
+	struct vec spans;     /* which owners are whose */
+	size_t *order;        /* after rows_sort: the rows' order; NULL: as kept */
+	bool out_of_memory;
+};
+
+void rows_init(struct rows *r);
+void rows_free(struct rows *r);
+
+/* A dump_emit_fn: keeps a copy of s and its owners. Returns 1 when memory ran out. */
+int rows_keep(const struct tcpstat_sock *s, const struct tcpstat_owners *owners, void *arg);
+
+size_t rows_count(const struct rows *r);
+
+/*
+ * The i-th row (in sorted order, after rows_sort) into row, its owners in
+ * *owners (valid while r is not changed).
+ */
+void rows_get(const struct rows *r, size_t i, struct out_row *row, struct tcpstat_owners *owners);
+
+/* Orders the rows by sort's keys, stable. Returns 0, or -ENOMEM. */
+int rows_sort(struct rows *r, const struct opts_sort *sort);
 
 /* What a listing found. */
 struct list_result {
@@ -64,5 +95,24 @@ struct events_choice {
 int events_mode_run(const struct tcpstat_opts *o, FILE *f, const volatile sig_atomic_t *stop,
 		    struct events_choice *choice, struct events_status *st,
 		    struct tcpstat_error *err);
+
+/* What -K did. */
+struct kill_result {
+	unsigned long matched;          /* sockets the selection matched */
+	unsigned long ended;            /* ... and ended (-K --dry-run: 0) */
+	unsigned long failed;           /* ... that could not be ended */
+	struct dump_result dump;
+};
+
+/*
+ * -K: ends every socket o selects, printing each one ended (or, with
+ * --dry-run, each that would be) on f in the listing's format, and on
+ * errf a line for each that could not be ended. Returns 0 with res
+ * filled, or a negative errno with err filled: the dump failed, or the
+ * kernel refuses to end any socket (-EPERM: no CAP_NET_ADMIN; -EOPNOTSUPP:
+ * no CONFIG_INET_DIAG_DESTROY).
+ */
+int kill_run(const struct tcpstat_opts *o, FILE *f, FILE *errf, struct kill_result *res,
+	     struct tcpstat_error *err);
 
 #endif

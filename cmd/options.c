@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "netlink.h"
 #include "numparse.h"
 #include "options.h"
 
@@ -24,6 +25,7 @@ enum opt_id {
 	OPT_JSON = 'j', OPT_COLUMNS = 'O', OPT_SUMMARY = 'S', OPT_PROCESSES = 'P',
 	OPT_WATCH = 'w', OPT_EVENTS = 'E', OPT_QUIET = 'q', OPT_BACKEND = 'B',
 	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V', OPT_NETNS = 'N',
+	OPT_INFO = 'i', OPT_MEMORY = 'm', OPT_KILL = 'K',
 	OPT_SPORT = 256,
 	OPT_DPORT,
 	OPT_SRC,
@@ -35,6 +37,10 @@ enum opt_id {
 	OPT_EVENTS_SOURCE,
 	OPT_NETNS_PID,
 	OPT_ALL_NETNS,
+	OPT_SORT,
+	OPT_TOP,
+	OPT_DRY_RUN,
+	OPT_ALL,
 };
 
 struct opt_spec {
@@ -88,6 +94,19 @@ static const struct opt_spec specs[] = {
 	  "proto state local_addr local_port peer_addr\n"
 	  "peer_port recv_q send_q timer timer_ms retrans\n"
 	  "probes uid inode; with -P pids programs)" },
+	{ "info", OPT_INFO, no_argument, NULL, NULL,
+	  "add the kernel's tcp_info: RTT-us Cwnd MSS Retrans\n"
+	  "Bytes-Acked Bytes-Recv Cong (every field is an -O\n"
+	  "column; -j: an \"info\" object); netlink only" },
+	{ "memory", OPT_MEMORY, no_argument, NULL, NULL,
+	  "add the socket's memory (skmeminfo) columns; -j:\n"
+	  "a \"memory\" object; netlink only" },
+	{ "sort", OPT_SORT, required_argument, "KEY[,KEY]", NULL,
+	  "order rows by these columns (-O names; -KEY for\n"
+	  "descending), numbers as numbers, ties kept in the\n"
+	  "kernel's order; keeps every matching socket in\n"
+	  "memory until the last one is in" },
+	{ "top", OPT_TOP, required_argument, "N", NULL, "print only the first N rows" },
 	{ "summary", OPT_SUMMARY, no_argument, NULL, NULL,
 	  "one line per state with its count, and the total\n"
 	  "(with -j: one JSON object)" },
@@ -120,6 +139,15 @@ static const struct opt_spec specs[] = {
 	  "every network namespace, tcpstat's own first,\n"
 	  "with a NETNS column (-O netns); entering one\n"
 	  "needs CAP_SYS_ADMIN, else /proc/PID/net is read" },
+	{ "kill", OPT_KILL, no_argument, NULL, "Ending sockets:",
+	  "end every matching socket (SOCK_DESTROY: root or\n"
+	  "CAP_NET_ADMIN; TIME_WAIT too) and print each one\n"
+	  "ended; on stderr each that could not be, and why.\n"
+	  "Needs a selection, or --all. Exit 0 if one was\n"
+	  "ended, 1 if none matched, 2 on error" },
+	{ "dry-run", OPT_DRY_RUN, no_argument, NULL, NULL,
+	  "with -K: print what would be ended, end nothing" },
+	{ "all", OPT_ALL, no_argument, NULL, NULL, "with -K and no selection: end every socket" },
 	{ "backend", OPT_BACKEND, required_argument, "NAME", "Backend:",
 	  "auto (default: netlink, else /proc), netlink, proc" },
 	{ "events-source", OPT_EVENTS_SOURCE, required_argument, "NAME", NULL,
@@ -167,6 +195,22 @@ static const struct clash clashes[] = {
 	  "--netns, --netns-pid and --all-netns cannot be combined" },
 	{ OPT_NETNS_PID, { OPT_ALL_NETNS },
 	  "--netns, --netns-pid and --all-netns cannot be combined" },
+	{ OPT_KILL, { OPT_WATCH, OPT_EVENTS, OPT_WAIT_CLEAR },
+	  "--kill cannot go with --watch, --events and --wait-clear" },
+	{ OPT_KILL, { OPT_COUNT, OPT_SUMMARY }, "--kill cannot go with --count and --summary" },
+	{ OPT_KILL, { OPT_SORT, OPT_TOP }, "--kill cannot go with --sort and --top" },
+	{ OPT_SORT, { OPT_EVENTS, OPT_WAIT_CLEAR },
+	  "--sort orders a listing: it cannot go with --events and --wait-clear" },
+	{ OPT_SORT, { OPT_COUNT, OPT_SUMMARY, OPT_QUIET },
+	  "--sort orders rows: it cannot go with --count, --summary and --quiet" },
+	{ OPT_TOP, { OPT_EVENTS, OPT_WAIT_CLEAR },
+	  "--top limits a listing: it cannot go with --events and --wait-clear" },
+	{ OPT_TOP, { OPT_COUNT, OPT_SUMMARY, OPT_QUIET },
+	  "--top limits rows: it cannot go with --count, --summary and --quiet" },
+	{ OPT_INFO, { OPT_EVENTS, OPT_WAIT_CLEAR },
+	  "--info adds columns: it cannot go with --events and --wait-clear" },
+	{ OPT_MEMORY, { OPT_EVENTS, OPT_WAIT_CLEAR },
+	  "--memory adds columns: it cannot go with --events and --wait-clear" },
 };
 
 /* Periods and timeouts, in milliseconds. */
@@ -385,6 +429,34 @@ static int parse_columns(const char *arg, struct out_config *c, struct tcpstat_e
 	}
 }
 
+static int parse_sort(const char *arg, struct opts_sort *sort, struct tcpstat_error *err)
+{
+	const char *p = arg;
+
+	sort->n = 0;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		bool desc = len > 0 && p[0] == '-';
+		struct out_config probe = { .n_columns = 0 };
+
+		if (desc) {
+			p++;
+			len--;
+		}
+		if (out_add_column(&probe, p, len) < 0)
+			return fail(err, "invalid sort key '%.*s' (see -O help for the names)",
+				    (int)len, p);
+		if (sort->n == OUT_MAX_COLUMNS)
+			return fail(err, "too many sort keys (at most %d)", OUT_MAX_COLUMNS);
+		sort->key[sort->n] = probe.columns[0];
+		sort->descending[sort->n++] = desc;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
 static bool parse_seconds(const char *arg, uint32_t min_ms, uint32_t *ms)
 {
 	return numparse_seconds(arg, min_ms, SECONDS_MAX_MS, ms);
@@ -531,6 +603,7 @@ struct parsing {
 	bool states_given, family_given;
 	bool extend, timers, processes, header, count, json, summary, quiet;
 	bool columns_given;
+	bool info, memory, kill_all;
 };
 
 static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct parsing *p,
@@ -639,6 +712,27 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct p
 	case OPT_VERBOSE:
 		o->verbose = true;
 		return 0;
+	case OPT_INFO:
+		p->info = true;
+		return 0;
+	case OPT_MEMORY:
+		p->memory = true;
+		return 0;
+	case OPT_SORT:
+		return parse_sort(arg, &o->sort, err);
+	case OPT_TOP:
+		if (!numparse_uint(arg, strlen(arg), 1, 1ul << 31, &o->top))
+			return fail(err, "invalid row count '%s' (expected 1-%lu)", arg, 1ul << 31);
+		return 0;
+	case OPT_KILL:
+		o->mode = OPTS_MODE_KILL;
+		return 0;
+	case OPT_DRY_RUN:
+		o->dry_run = true;
+		return 0;
+	case OPT_ALL:
+		p->kill_all = true;
+		return 0;
 	case OPT_HELP:
 		o->action = OPTS_HELP;
 		return 0;
@@ -671,6 +765,54 @@ static int check_clashes(const struct parsing *p, struct tcpstat_error *err)
 	return 0;
 }
 
+/* What the dump must ask the kernel for: -i, -m, or a column of theirs. */
+static unsigned wanted(const struct out_config *out, const struct parsing *p)
+{
+	unsigned want = (p->info ? NL_WANT_INFO : 0) | (p->memory ? NL_WANT_MEMORY : 0);
+
+	for (unsigned i = 0; p->columns_given && i < out->n_columns; i++) {
+		if (out->columns[i] >= OUT_F_INFO_FIRST && out->columns[i] <= OUT_F_INFO_LAST)
+			want |= NL_WANT_INFO;
+		if (out->columns[i] >= OUT_F_MEM_FIRST && out->columns[i] <= OUT_F_MEM_LAST)
+			want |= NL_WANT_MEMORY;
+	}
+	return want;
+}
+
+/* The options that select sockets: -K needs one of them, or --all. */
+static const int selection_opts[] = {
+	OPT_PORT, OPT_SPORT, OPT_DPORT, OPT_STATE, OPT_LISTENING, OPT_IPV4, OPT_IPV6,
+	OPT_SRC, OPT_DST, OPT_PID, OPT_PROGRAM,
+};
+
+static bool given(const struct parsing *p, int id);
+
+/* -i, -m and -K need netlink; --dry-run and --all go with -K. */
+static int check_netlink_only(struct tcpstat_opts *o, const struct parsing *p,
+			      struct tcpstat_error *err)
+{
+	bool kill = o->mode == OPTS_MODE_KILL, selected = false;
+
+	if ((o->dry_run || p->kill_all) && !kill)
+		return fail(err, "%s goes with --kill", o->dry_run ? "--dry-run" : "--all");
+	if (o->dump.backend == DUMP_PROC && (p->info || p->memory || kill))
+		return fail(err, "%s needs the netlink backend: it cannot go with --backend proc",
+			    kill ? "--kill" : p->info ? "--info" : "--memory");
+	if (o->dump.backend == DUMP_PROC && o->dump.want)
+		return fail(err, "tcp_info and memory columns need the netlink backend: they "
+			    "cannot go with --backend proc");
+	if (!kill)
+		return 0;
+	for (size_t i = 0; i < sizeof(selection_opts) / sizeof(selection_opts[0]); i++)
+		selected |= given(p, selection_opts[i]);
+	if (!selected && !p->kill_all)
+		return fail(err, "--kill without a selection would end every socket: "
+			    "add --all to mean it");
+	/* Only netlink gives the kernel's socket id that ending one needs. */
+	o->dump.backend = DUMP_NETLINK;
+	return 0;
+}
+
 /* The struct the modes read, from what the options said. */
 static int settle(struct tcpstat_opts *o, const struct parsing *p, struct tcpstat_error *err)
 {
@@ -682,7 +824,8 @@ static int settle(struct tcpstat_opts *o, const struct parsing *p, struct tcpsta
 	out->plain = p->columns_given && !p->header;
 	out->netns = o->dump.netns != DUMP_NETNS_OWN;
 	if (!p->columns_given)
-		out_default_columns(out, p->extend, p->processes, p->timers);
+		out_default_columns_ext(out, p->extend, p->processes, p->timers, p->info,
+					p->memory);
 	/* Many namespaces: which one each row is in comes first. */
 	if (!p->columns_given && o->dump.netns == DUMP_NETNS_ALL)
 		out_first_column(out, OUT_F_NETNS);
@@ -696,9 +839,10 @@ static int settle(struct tcpstat_opts *o, const struct parsing *p, struct tcpsta
 	o->dump.owners = show_owners;
 	o->dump.all_owners = show_owners;
 	o->dump.filter = &o->filter;
+	o->dump.want = wanted(out, p);
 	if (filter_from_lists(&o->filter, &o->lists) < 0)
 		return fail(err, "too many filters for one expression");
-	return 0;
+	return check_netlink_only(o, p, err);
 }
 
 int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_error *err)

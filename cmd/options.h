@@ -26,6 +26,14 @@ enum opts_mode {
 	OPTS_MODE_WATCH,       /* -w: the listing again every interval */
 	OPTS_MODE_EVENTS,      /* -E: state transitions */
 	OPTS_MODE_WAIT_CLEAR,  /* --wait-clear: until nothing matches */
+	OPTS_MODE_KILL,        /* -K: end the matching sockets */
+};
+
+/* --sort's keys, in order: field ids (out/fields.h), each ascending or not. */
+struct opts_sort {
+	unsigned n;
+	uint8_t key[OUT_MAX_COLUMNS];
+	bool descending[OUT_MAX_COLUMNS];
 };
 
 /* Where -E's events come from (--events-source). */
@@ -56,6 +64,9 @@ struct tcpstat_opts {
 	struct dump_request dump;    /* its filter points at the one above */
 	enum opts_events_source events_source;   /* --events-source */
 	bool verbose;   /* -v */
+	struct opts_sort sort;       /* --sort; n 0: the kernel's order */
+	unsigned long top;           /* --top: at most this many rows; 0: all */
+	bool dry_run;                /* -K --dry-run: print, end nothing */
 };
 
 /*

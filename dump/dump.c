@@ -70,12 +70,21 @@ static int on_record(const struct tcpstat_sock *s, void *arg)
 	return f->keep ? f->keep(s, f->arg) : f->emit(s, NULL, f->arg);
 }
 
+/* One backend's dump; netlink asks for what req wants besides. */
+static int backend_dump(const struct dump_request *req, enum dump_backend which,
+			struct filtered *f, struct tcpstat_error *err)
+{
+	if (which == DUMP_NETLINK && req->want)
+		return nl_dump_ext(req->filter, req->want, on_record, f, err);
+	return backends[which].dump(req->filter, on_record, f, err);
+}
+
 /* One backend's records through the filter, with auto's fallback. */
 static int run_backend(const struct dump_request *req, struct filtered *f,
 		       struct dump_result *res, struct tcpstat_error *err)
 {
 	enum dump_backend which = req->backend == DUMP_AUTO ? DUMP_NETLINK : req->backend;
-	int rc = backends[which].dump(req->filter, on_record, f, err);
+	int rc = backend_dump(req, which, f, err);
 
 	/* Fall back only while nothing came through, or rows would repeat. */
 	if (rc < 0 && req->backend == DUMP_AUTO && f->seen == 0 &&
@@ -83,7 +92,7 @@ static int run_backend(const struct dump_request *req, struct filtered *f,
 		res->fell_back = true;
 		res->fallback = *err;
 		which = DUMP_PROC;
-		rc = backends[which].dump(req->filter, on_record, f, err);
+		rc = backend_dump(req, which, f, err);
 	}
 	res->backend = backends[which].name;
 	return rc;
@@ -124,7 +133,7 @@ static int run_foreign(const struct dump_request *req, const struct netns_entry 
 	int rc;
 
 	if (req->backend != DUMP_PROC) {
-		rc = nl_dump_netns(fd, req->filter, on_record, f, err);
+		rc = nl_dump_netns_ext(fd, req->filter, req->want, on_record, f, err);
 		res->backend = backends[DUMP_NETLINK].name;
 		if (rc >= 0 || req->backend == DUMP_NETLINK || f->seen > 0 ||
 		    !dump_netlink_unavailable(-rc)) {

@@ -52,11 +52,12 @@ struct dump_request {
 	uint32_t netns_pid;        /* ... and --netns-pid's pid */
 	dump_netns_fn *on_netns;   /* or NULL */
 	void *netns_arg;
+	unsigned want;             /* enum nl_want: tcp_info, memory (netlink only) */
 };
 
 struct dump_result {
 	const char *backend;            /* the backend that answered */
-	bool fell_back;                 /* auto left netlink ... */
+	bool fell_back;                 /* auto left netlink (so no tcp_info, memory) ... */
 	struct tcpstat_error fallback;  /* ... for this reason */
 };
 

@@ -45,7 +45,66 @@ enum tcpstat_timer {
 /* Which optional parts of a record were filled (struct tcpstat_sock.present). */
 enum tcpstat_present {
 	TCPSTAT_HAS_KERNEL_ID = 1u << 0,   /* cookie and ifindex (netlink only) */
-	/* The next wave adds its bits here (tcp_info, socket memory ...). */
+	TCPSTAT_HAS_INFO = 1u << 1,        /* info: tcp_info and/or the congestion name (-i) */
+	TCPSTAT_HAS_MEMORY = 1u << 2,      /* mem: the socket's memory (-m) */
+	/* The next wave adds its bits here. */
+};
+
+/*
+ * The 32-bit fields of tcp_info (INET_DIAG_INFO, -i) kept in a record, in
+ * the kernel's units: times in microseconds (RTT .. ATO) or milliseconds
+ * (LAST_*), sizes in bytes, counts in segments.
+ */
+enum tcpstat_info32 {
+	TCPSTAT_I_RTT, TCPSTAT_I_RTTVAR, TCPSTAT_I_MIN_RTT, TCPSTAT_I_RTO, TCPSTAT_I_ATO,
+	TCPSTAT_I_MSS, TCPSTAT_I_RCV_MSS, TCPSTAT_I_ADVMSS, TCPSTAT_I_PMTU,
+	TCPSTAT_I_CWND, TCPSTAT_I_SSTHRESH, TCPSTAT_I_REORDERING,
+	TCPSTAT_I_SEGS_IN, TCPSTAT_I_SEGS_OUT, TCPSTAT_I_DATA_SEGS_IN, TCPSTAT_I_DATA_SEGS_OUT,
+	TCPSTAT_I_RETRANS, TCPSTAT_I_TOTAL_RETRANS, TCPSTAT_I_LOST, TCPSTAT_I_SACKED,
+	TCPSTAT_I_UNACKED, TCPSTAT_I_NOTSENT,
+	TCPSTAT_I_LAST_SEND, TCPSTAT_I_LAST_RECV, TCPSTAT_I_LAST_ACK,
+	TCPSTAT_I_SND_WSCALE, TCPSTAT_I_RCV_WSCALE, TCPSTAT_I_OPTIONS, TCPSTAT_I_APP_LIMITED,
+	TCPSTAT_I32_COUNT,
+};
+
+/* The 64-bit ones: bytes, rates in bytes per second, times in microseconds. */
+enum tcpstat_info64 {
+	TCPSTAT_I_BYTES_SENT, TCPSTAT_I_BYTES_ACKED, TCPSTAT_I_BYTES_RECEIVED,
+	TCPSTAT_I_BYTES_RETRANS, TCPSTAT_I_DELIVERY_RATE, TCPSTAT_I_PACING_RATE,
+	TCPSTAT_I_BUSY, TCPSTAT_I_RWND_LIMITED, TCPSTAT_I_SNDBUF_LIMITED,
+	TCPSTAT_I64_COUNT,
+};
+
+/* struct tcpstat_info.have: bit i for u32[i], bit 32 + i for u64[i], and the name. */
+#define TCPSTAT_HAVE_I32(i) (1ull << (i))
+#define TCPSTAT_HAVE_I64(i) (1ull << (32 + (i)))
+#define TCPSTAT_HAVE_CONG (1ull << 63)
+
+#define TCPSTAT_CONG_MAX 16   /* TCP_CA_NAME_MAX, with its NUL */
+
+/*
+ * What tcp_info said. A field is there only when the kernel's tcp_info
+ * reached it (an older kernel sends a shorter one): its bit in have.
+ */
+struct tcpstat_info {
+	uint64_t u64[TCPSTAT_I64_COUNT];
+	uint64_t have;
+	uint32_t u32[TCPSTAT_I32_COUNT];
+	uint32_t len;                 /* bytes of tcp_info the kernel sent; 0: none */
+	char cong[TCPSTAT_CONG_MAX];  /* congestion control (INET_DIAG_CONG), NUL-ended */
+};
+
+/* INET_DIAG_SKMEMINFO, in the kernel's order (SK_MEMINFO_*), bytes but drops. */
+enum tcpstat_mem_field {
+	TCPSTAT_M_RMEM_ALLOC, TCPSTAT_M_RCVBUF, TCPSTAT_M_WMEM_ALLOC, TCPSTAT_M_SNDBUF,
+	TCPSTAT_M_FWD_ALLOC, TCPSTAT_M_WMEM_QUEUED, TCPSTAT_M_OPTMEM, TCPSTAT_M_BACKLOG,
+	TCPSTAT_M_DROPS,
+	TCPSTAT_M_COUNT,
+};
+
+struct tcpstat_mem {
+	uint32_t v[TCPSTAT_M_COUNT];
+	uint32_t n;                   /* how many of v the kernel sent */
 };
 
 /*
@@ -72,6 +131,8 @@ struct tcpstat_sock {
 	uint8_t state;           /* enum tcpstat_state; other values print "?" */
 	uint8_t timer;           /* enum tcpstat_timer */
 	uint8_t reserved;        /* keeps the struct free of padding */
+	struct tcpstat_info info;    /* TCPSTAT_HAS_INFO; else all zero */
+	struct tcpstat_mem mem;      /* TCPSTAT_HAS_MEMORY; else all zero */
 };
 
 /* comm as the kernel keeps it: 15 bytes and a NUL (TASK_COMM_LEN). */

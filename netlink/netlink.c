@@ -28,8 +28,32 @@
 /* A dump marked interrupted is asked for again at most this many times. */
 #define NL_DUMP_TRIES 3
 
+/* What one dump asks for. */
+struct nl_query {
+	const struct filter *f;
+	unsigned want;             /* enum nl_want */
+};
+
 size_t nl_build_request(void *buf, size_t len, int family, uint32_t seq,
 			const struct filter *f)
+{
+	return nl_build_request_ext(buf, len, family, seq, f, 0);
+}
+
+/* idiag_ext's bits are 1 << (attribute - 1) (inet_diag_dump_one_icsk). */
+static uint8_t ext_bits(unsigned want)
+{
+	uint8_t ext = 0;
+
+	if (want & NL_WANT_INFO)
+		ext |= 1u << (INET_DIAG_INFO - 1) | 1u << (INET_DIAG_CONG - 1);
+	if (want & NL_WANT_MEMORY)
+		ext |= 1u << (INET_DIAG_SKMEMINFO - 1);
+	return ext;
+}
+
+size_t nl_build_request_ext(void *buf, size_t len, int family, uint32_t seq,
+			    const struct filter *f, unsigned want)
 {
 	uint8_t bc[NL_BYTECODE_MAX];
 	int bc_len = nl_bytecode_build(bc, sizeof(bc), f);
@@ -52,6 +76,7 @@ size_t nl_build_request(void *buf, size_t len, int family, uint32_t seq,
 	req->sdiag_family = (uint8_t)family;
 	req->sdiag_protocol = IPPROTO_TCP;
 	req->idiag_states = filter_states(f);
+	req->idiag_ext = ext_bits(want);
 	if (bc_len > 0)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, (size_t)bc_len, bc);
 	return nlh->nlmsg_len;
@@ -64,11 +89,11 @@ static int fail(struct tcpstat_error *err, int errnum, const char *what)
 
 /* One dump of one family; *emitted counts the records passed on. */
 static int dump_family(struct mnl_socket *nl, void *buf, int family, uint32_t seq,
-		       const struct filter *f, tcpstat_emit_fn *emit, void *arg,
+		       const struct nl_query *q, tcpstat_emit_fn *emit, void *arg,
 		       unsigned long *emitted, struct tcpstat_error *err)
 {
 	uint32_t portid = mnl_socket_get_portid(nl);
-	size_t req_len = nl_build_request(buf, NL_RECV_BUF, family, seq, f);
+	size_t req_len = nl_build_request_ext(buf, NL_RECV_BUF, family, seq, q->f, q->want);
 
 	if (req_len == 0)
 		return fail(err, E2BIG, "filter too large for one request");
@@ -147,7 +172,7 @@ static struct mnl_socket *open_diag_socket(int ns_fd, struct tcpstat_error *err)
  * running on the old one.
  */
 static int dump_family_retrying(int ns_fd, void *buf, int family, uint32_t *seq,
-				const struct filter *f, tcpstat_emit_fn *emit,
+				const struct nl_query *q, tcpstat_emit_fn *emit,
 				void *arg, struct tcpstat_error *err)
 {
 	int rc = 0;
@@ -158,7 +183,7 @@ static int dump_family_retrying(int ns_fd, void *buf, int family, uint32_t *seq,
 
 		if (!nl)
 			return -err->errnum;
-		rc = dump_family(nl, buf, family, ++*seq, f, emit, arg, &emitted, err);
+		rc = dump_family(nl, buf, family, ++*seq, q, emit, arg, &emitted, err);
 		mnl_socket_close(nl);
 		if (rc != -EINTR || emitted > 0)
 			break;
@@ -169,12 +194,25 @@ static int dump_family_retrying(int ns_fd, void *buf, int family, uint32_t *seq,
 int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	    struct tcpstat_error *err)
 {
-	return nl_dump_netns(-1, f, emit, arg, err);
+	return nl_dump_netns_ext(-1, f, 0, emit, arg, err);
+}
+
+int nl_dump_ext(const struct filter *f, unsigned want, tcpstat_emit_fn *emit, void *arg,
+		struct tcpstat_error *err)
+{
+	return nl_dump_netns_ext(-1, f, want, emit, arg, err);
 }
 
 int nl_dump_netns(int ns_fd, const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 		  struct tcpstat_error *err)
 {
+	return nl_dump_netns_ext(ns_fd, f, 0, emit, arg, err);
+}
+
+int nl_dump_netns_ext(int ns_fd, const struct filter *f, unsigned want, tcpstat_emit_fn *emit,
+		      void *arg, struct tcpstat_error *err)
+{
+	const struct nl_query q = { .f = f, .want = want };
 	void *buf = malloc(NL_RECV_BUF);
 	uint32_t seq = (uint32_t)time(NULL);
 	bool ipv4 = filter_may_family(f, AF_INET), ipv6 = filter_may_family(f, AF_INET6);
@@ -183,9 +221,9 @@ int nl_dump_netns(int ns_fd, const struct filter *f, tcpstat_emit_fn *emit, void
 	if (!buf)
 		return fail(err, ENOMEM, "receive buffer");
 	if (ipv4)
-		rc = dump_family_retrying(ns_fd, buf, AF_INET, &seq, f, emit, arg, err);
+		rc = dump_family_retrying(ns_fd, buf, AF_INET, &seq, &q, emit, arg, err);
 	if (rc == 0 && ipv6) {
-		rc = dump_family_retrying(ns_fd, buf, AF_INET6, &seq, f, emit, arg, err);
+		rc = dump_family_retrying(ns_fd, buf, AF_INET6, &seq, &q, emit, arg, err);
 		/*
 		 * A kernel built without IPv6 has no AF_INET6 handler and so no
 		 * IPv6 sockets; only when IPv4 answered is that not a failure

@@ -32,6 +32,19 @@ struct filter;
 int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	    struct tcpstat_error *err);
 
+/* What a dump may ask the kernel for beyond the inet_diag_msg. */
+enum nl_want {
+	NL_WANT_INFO = 1u << 0,     /* INET_DIAG_INFO (tcp_info) and INET_DIAG_CONG */
+	NL_WANT_MEMORY = 1u << 1,   /* INET_DIAG_SKMEMINFO */
+};
+
+/*
+ * As nl_dump, asking also for what want (enum nl_want bits) says; only
+ * then does the kernel fill those attributes, and the records their parts.
+ */
+int nl_dump_ext(const struct filter *f, unsigned want, tcpstat_emit_fn *emit, void *arg,
+		struct tcpstat_error *err);
+
 /*
  * As nl_dump, in the network namespace ns_fd names (-1: tcpstat's own):
  * each netlink socket is made there (base/netns.h) and tcpstat returns to
@@ -40,6 +53,10 @@ int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
  */
 int nl_dump_netns(int ns_fd, const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 		  struct tcpstat_error *err);
+
+/* Both: in namespace ns_fd, asking for want. */
+int nl_dump_netns_ext(int ns_fd, const struct filter *f, unsigned want, tcpstat_emit_fn *emit,
+		      void *arg, struct tcpstat_error *err);
 
 /*
  * Writes into buf the inet_diag bytecode for what the kernel can judge of
@@ -57,9 +74,14 @@ int nl_bytecode_build(uint8_t *buf, size_t len, const struct filter *f);
 size_t nl_build_request(void *buf, size_t len, int family, uint32_t seq,
 			const struct filter *f);
 
+/* As nl_build_request, with idiag_ext asking for what want says. */
+size_t nl_build_request_ext(void *buf, size_t len, int family, uint32_t seq,
+			    const struct filter *f, unsigned want);
+
 /*
  * Fills out from one inet_diag reply message: the inet_diag_msg, and its
- * attributes validated into a table by type (unknown types skipped).
+ * attributes validated, INET_DIAG_INFO, _CONG and _SKMEMINFO filled into
+ * out->info and out->mem with their present bits (unknown types skipped).
  * Returns 0, or -EBADMSG when the message is too short, of an unexpected
  * family, or has a malformed attribute.
  */
@@ -124,5 +146,33 @@ int nl_reports_read(struct mnl_socket *nl, tcpstat_emit_fn *emit, void *arg,
 		     struct tcpstat_error *err);
 
 void nl_reports_close(struct mnl_socket *nl);
+
+/*
+ * Writes into buf a SOCK_DESTROY request for s (its four-tuple, ifindex
+ * and cookie, so only that very socket is ended), sequence seq. Returns
+ * its length, or 0 when it does not fit in len bytes or s has no kernel
+ * id (a record from /proc).
+ */
+size_t nl_build_destroy(void *buf, size_t len, const struct tcpstat_sock *s, uint32_t seq);
+
+/*
+ * Reads the kernel's answer to a request with NLM_F_ACK (len bytes in
+ * buf). Returns 0 for done, the kernel's negative errno, or -EBADMSG for
+ * something that is not the answer to seq.
+ */
+int nl_parse_ack(const void *buf, size_t len, uint32_t seq);
+
+/* A socket for nl_destroy, or NULL with err filled. */
+struct mnl_socket *nl_destroy_open(struct tcpstat_error *err);
+
+/*
+ * Ends s (SOCK_DESTROY; needs CAP_NET_ADMIN and a kernel built with
+ * CONFIG_INET_DIAG_DESTROY). Returns 0, or a negative errno: -EPERM
+ * without the privilege, -EOPNOTSUPP without the kernel's support,
+ * -ENOENT when the socket is gone, -EINVAL for a record without a kernel id.
+ */
+int nl_destroy(struct mnl_socket *nl, const struct tcpstat_sock *s, uint32_t seq);
+
+void nl_destroy_close(struct mnl_socket *nl);
 
 #endif

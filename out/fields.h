@@ -42,6 +42,21 @@ enum out_field_id {
 	OUT_F_TIMER,
 	OUT_F_PROCESS,
 	OUT_F_NETNS,
+	/* tcp_info (-i): columns, and the keys of the JSON "info" object. */
+	OUT_F_RTT, OUT_F_RTTVAR, OUT_F_MIN_RTT, OUT_F_RTO, OUT_F_ATO,
+	OUT_F_MSS, OUT_F_RCV_MSS, OUT_F_ADVMSS, OUT_F_PMTU,
+	OUT_F_CWND, OUT_F_SSTHRESH, OUT_F_REORDERING,
+	OUT_F_BYTES_SENT, OUT_F_BYTES_ACKED, OUT_F_BYTES_RECEIVED, OUT_F_BYTES_RETRANS,
+	OUT_F_SEGS_IN, OUT_F_SEGS_OUT, OUT_F_DATA_SEGS_IN, OUT_F_DATA_SEGS_OUT,
+	OUT_F_RETRANS_OUT, OUT_F_TOTAL_RETRANS, OUT_F_LOST, OUT_F_SACKED,
+	OUT_F_UNACKED, OUT_F_NOTSENT,
+	OUT_F_DELIVERY_RATE, OUT_F_PACING_RATE, OUT_F_SEND_RATE,
+	OUT_F_BUSY, OUT_F_RWND_LIMITED, OUT_F_SNDBUF_LIMITED,
+	OUT_F_LAST_SEND, OUT_F_LAST_RECV, OUT_F_LAST_ACK,
+	OUT_F_SND_WSCALE, OUT_F_RCV_WSCALE, OUT_F_OPTIONS, OUT_F_APP_LIMITED, OUT_F_CONG,
+	/* Socket memory (-m): columns, and the keys of the JSON "memory" object. */
+	OUT_F_RMEM_ALLOC, OUT_F_RCVBUF, OUT_F_WMEM_ALLOC, OUT_F_SNDBUF, OUT_F_FWD_ALLOC,
+	OUT_F_WMEM_QUEUED, OUT_F_OPTMEM, OUT_F_BACKLOG, OUT_F_DROPS,
 	/* JSON keys that are no column of their own. */
 	OUT_F_TIMER_MS,
 	OUT_F_RETRANS,
@@ -52,7 +67,12 @@ enum out_field_id {
 	OUT_F_COUNT,
 };
 
-#define OUT_MAX_COLUMNS 32
+#define OUT_F_INFO_FIRST OUT_F_RTT
+#define OUT_F_INFO_LAST OUT_F_CONG
+#define OUT_F_MEM_FIRST OUT_F_RMEM_ALLOC
+#define OUT_F_MEM_LAST OUT_F_DROPS
+
+#define OUT_MAX_COLUMNS 64
 
 struct out_field {
 	const char *name;       /* -O's name; NULL: no table column */
@@ -71,6 +91,13 @@ struct out_field {
 	 * NULL: not a plain number.
 	 */
 	uint64_t (*number)(const struct out_row *r);
+	/* Whether r has the value (NULL: always); a missing one is an empty cell, no key. */
+	bool (*has)(const struct out_row *r);
+	/*
+	 * For a number a row may lack (tcp_info, memory; number is NULL): its
+	 * value for sorting, false when r lacks it.
+	 */
+	bool (*value)(const struct out_row *r, uint64_t *v);
 };
 
 extern const struct out_field out_fields[OUT_F_COUNT];
@@ -84,6 +111,13 @@ const char *out_state_name(unsigned state);
  */
 size_t out_field_text(char *buf, size_t size, enum out_field_id id, const struct out_row *r,
 		      bool plain);
+
+/*
+ * Orders a and b by field id for --sort: numerically where the field is a
+ * number, addresses by family and bytes, else by text. A row without the
+ * value comes before every row with it. Returns <0, 0 or >0.
+ */
+int out_field_compare(enum out_field_id id, const struct out_row *a, const struct out_row *b);
 
 /* Puts ,"key": (first: no comma), for the JSON writers. */
 void out_json_key(struct line *l, const char *key, bool first);

@@ -42,6 +42,27 @@ static void put_keys(struct out *o, const uint8_t *ids, size_t n, const struct o
 	}
 }
 
+/* "key":{...} with the fields from first to last that r has. */
+static void put_object(struct out *o, const char *key, int first, int last,
+		       const struct out_row *r)
+{
+	struct line *l = &o->line;
+	bool none = true;
+
+	out_json_key(l, key, false);
+	line_putc(l, '{');
+	for (int i = first; i <= last; i++) {
+		const struct out_field *f = &out_fields[i];
+
+		if (f->has && !f->has(r))
+			continue;
+		out_json_key(l, f->json_key, none);
+		f->json(l, r);
+		none = false;
+	}
+	line_putc(l, '}');
+}
+
 static int json_row(struct out *o, const struct out_row *r)
 {
 	struct line *l = &o->line;
@@ -52,6 +73,11 @@ static int json_row(struct out *o, const struct out_row *r)
 		put_keys(o, owner_keys, sizeof(owner_keys), r, false);
 	if (o->cfg->netns)
 		put_keys(o, netns_keys, sizeof(netns_keys), r, false);
+	/* Only what the kernel reported: no key for a socket without it. */
+	if (r->s->present & TCPSTAT_HAS_INFO)
+		put_object(o, "info", OUT_F_INFO_FIRST, OUT_F_INFO_LAST, r);
+	if (r->s->present & TCPSTAT_HAS_MEMORY)
+		put_object(o, "memory", OUT_F_MEM_FIRST, OUT_F_MEM_LAST, r);
 	line_puts(l, "}\n");
 	return l->error ? -1 : 0;
 }

@@ -34,6 +34,18 @@ int out_flush(struct out *o)
 
 void out_default_columns(struct out_config *cfg, bool extend, bool processes, bool timers)
 {
+	out_default_columns_ext(cfg, extend, processes, timers, false, false);
+}
+
+/* -i's compact set: how fast, how much in flight, how much moved, by what algorithm. */
+static const uint8_t info_columns[] = {
+	OUT_F_RTT, OUT_F_CWND, OUT_F_MSS, OUT_F_TOTAL_RETRANS, OUT_F_BYTES_ACKED,
+	OUT_F_BYTES_RECEIVED, OUT_F_CONG,
+};
+
+void out_default_columns_ext(struct out_config *cfg, bool extend, bool processes, bool timers,
+			     bool info, bool memory)
+{
 	unsigned n = 0;
 
 	for (int c = OUT_F_PROTO; c <= OUT_F_PEER; c++)
@@ -43,6 +55,10 @@ void out_default_columns(struct out_config *cfg, bool extend, bool processes, bo
 		cfg->columns[n++] = OUT_F_UID;
 		cfg->columns[n++] = OUT_F_INODE;
 	}
+	for (size_t i = 0; info && i < sizeof(info_columns); i++)
+		cfg->columns[n++] = info_columns[i];
+	for (int c = OUT_F_MEM_FIRST; memory && c <= OUT_F_MEM_LAST; c++)
+		cfg->columns[n++] = (uint8_t)c;
 	if (processes)
 		cfg->columns[n++] = OUT_F_PROCESS;
 	if (timers)
@@ -77,8 +93,16 @@ int out_add_column(struct out_config *cfg, const char *name, size_t len)
 int out_columns_help(FILE *f)
 {
 	fputs("Columns for -O, --columns (comma-separated, in the order wanted):\n", f);
-	for (int i = 0; i < OUT_F_COUNT; i++)
+	for (int i = 0; i < OUT_F_COUNT; i++) {
+		if (i == OUT_F_INFO_FIRST)
+			fputs("tcp_info (netlink; empty for LISTEN and TIME_WAIT, and for fields\n"
+			      "the kernel's tcp_info lacks):\n", f);
+		if (i == OUT_F_MEM_FIRST)
+			fputs("Socket memory (netlink; empty for TIME_WAIT):\n", f);
 		if (out_fields[i].name)
-			fprintf(f, "  %-11s %s\n", out_fields[i].name, out_fields[i].help);
+			fprintf(f, "  %-*s %s\n", i >= OUT_F_INFO_FIRST ? 14 : 11,
+				out_fields[i].name, out_fields[i].help);
+	}
+	fputs("Any column is also a --sort key.\n", f);
 	return ferror(f) ? -1 : 0;
 }

@@ -118,6 +118,9 @@ void out_default_columns(struct out_config *cfg, bool extend, bool processes, bo
 
 /* Puts field id first, before cfg's other columns (dropping the last if full). */
 void out_first_column(struct out_config *cfg, enum out_field_id id);
+/* As out_default_columns, with -i's compact tcp_info columns and -m's memory ones. */
+void out_default_columns_ext(struct out_config *cfg, bool extend, bool processes, bool timers,
+			     bool info, bool memory);
 
 /*
  * The column named name (len bytes) as -O spells it, or -1. Adds it to

@@ -470,6 +470,91 @@ static void test_columns(void **state)
 }
 
 /* -O help: every column with its text, to the stream. */
+/* ---- tcp_info and memory ------------------------------------------------- */
+
+/* An ESTABLISHED record with a short tcp_info (rtt, cwnd, mss; no bytes_sent), cong, memory. */
+static struct tcpstat_sock with_info(void)
+{
+	struct tcpstat_sock s = v6_listener();
+
+	s.state = TCPSTAT_ESTABLISHED;
+	s.present = TCPSTAT_HAS_INFO | TCPSTAT_HAS_MEMORY;
+	s.info.len = 104;
+	s.info.u32[TCPSTAT_I_RTT] = 250;
+	s.info.u32[TCPSTAT_I_CWND] = 10;
+	s.info.u32[TCPSTAT_I_MSS] = 1000;
+	s.info.u32[TCPSTAT_I_OPTIONS] = 3;
+	s.info.u64[TCPSTAT_I_DELIVERY_RATE] = 1000;
+	s.info.have = TCPSTAT_HAVE_I32(TCPSTAT_I_RTT) | TCPSTAT_HAVE_I32(TCPSTAT_I_CWND) |
+		      TCPSTAT_HAVE_I32(TCPSTAT_I_MSS) | TCPSTAT_HAVE_I32(TCPSTAT_I_OPTIONS) |
+		      TCPSTAT_HAVE_I64(TCPSTAT_I_DELIVERY_RATE) | TCPSTAT_HAVE_CONG;
+	strcpy(s.info.cong, "cubic");
+	s.mem.n = 2;
+	s.mem.v[TCPSTAT_M_RMEM_ALLOC] = 7;
+	s.mem.v[TCPSTAT_M_RCVBUF] = 131072;
+	return s;
+}
+
+static void test_json_info_memory(void **state)
+{
+	struct tcpstat_sock s = with_info();
+	struct tcpstat_sock l = v6_listener();
+	char *text;
+
+	(void)state;
+	text = row_text(&json_cfg, &s, NULL);
+	assert_non_null(strstr(text, ",\"inode\":123456,\"info\":{\"rtt_us\":250,\"mss\":1000,"
+				     "\"cwnd\":10,\"delivery_rate_bps\":8000,"
+				     "\"send_rate_bps\":320000000,\"options\":[\"ts\",\"sack\"],"
+				     "\"cong\":\"cubic\"},\"memory\":{\"rmem_alloc\":7,"
+				     "\"rcvbuf\":131072}}\n"));
+	assert_null(strstr(text, "bytes_sent"));
+	free(text);
+	/* Nothing reported: no key at all. */
+	text = row_text(&json_cfg, &l, NULL);
+	assert_null(strstr(text, "info"));
+	assert_null(strstr(text, "memory"));
+	free(text);
+}
+
+static void test_info_columns(void **state)
+{
+	struct out_config cfg = { .kind = OUT_TABLE, .header = true };
+	struct tcpstat_sock s = with_info();
+	struct tcpstat_sock l = v6_listener();
+	struct out_row rs = { &s, NULL, NULL }, rl = { &l, NULL, NULL };
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(out_add_column(&cfg, "rtt", 3), 0);
+	assert_int_equal(out_add_column(&cfg, "bytes-sent", 10), 0);
+	assert_int_equal(out_add_column(&cfg, "cong", 4), 0);
+	assert_int_equal(out_add_column(&cfg, "rcvbuf", 6), 0);
+	assert_int_equal(out_add_column(&cfg, "drops", 5), 0);
+	out_field_text(buf, sizeof(buf), OUT_F_RTT, &rs, true);
+	assert_string_equal(buf, "250");
+	out_field_text(buf, sizeof(buf), OUT_F_BYTES_SENT, &rs, true);
+	assert_string_equal(buf, "");
+	out_field_text(buf, sizeof(buf), OUT_F_OPTIONS, &rs, true);
+	assert_string_equal(buf, "ts,sack");
+	out_field_text(buf, sizeof(buf), OUT_F_DROPS, &rs, true);
+	assert_string_equal(buf, "");
+	out_field_text(buf, sizeof(buf), OUT_F_RTT, &rl, true);
+	assert_string_equal(buf, "");
+	out_field_text(buf, sizeof(buf), OUT_F_CONG, &rl, true);
+	assert_string_equal(buf, "");
+	/* Sorting: numbers as numbers, a missing value first. */
+	assert_true(out_field_compare(OUT_F_RTT, &rl, &rs) < 0);
+	assert_true(out_field_compare(OUT_F_RTT, &rs, &rl) > 0);
+	assert_int_equal(out_field_compare(OUT_F_RTT, &rs, &rs), 0);
+	l.send_q = 9;
+	s.send_q = 100;
+	assert_true(out_field_compare(OUT_F_SEND_Q, &rl, &rs) < 0);
+	assert_true(out_field_compare(OUT_F_STATE, &rs, &rl) < 0);   /* ESTABLISHED < LISTEN */
+	l.family = AF_INET;
+	assert_true(out_field_compare(OUT_F_LOCAL, &rl, &rs) < 0);   /* IPv4 first */
+}
+
 static void test_columns_help(void **state)
 {
 	char *out = NULL;
@@ -484,6 +569,8 @@ static void test_columns_help(void **state)
 	assert_non_null(strstr(out, "\n  local-addr  local address alone (IPv6 without brackets)\n"));
 	assert_non_null(strstr(out, "\n  process     pid/program"));
 	assert_null(strstr(out, "timer_ms"));
+	assert_non_null(strstr(out, "\n  rtt            smoothed round-trip time, microseconds\n"));
+	assert_non_null(strstr(out, "\n  drops          packets dropped"));
 	free(out);
 }
 
@@ -501,6 +588,8 @@ int main(void)
 		cmocka_unit_test(test_json_write_error),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_columns_help),
+		cmocka_unit_test(test_json_info_memory),
+		cmocka_unit_test(test_info_columns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,8 +15,10 @@
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <libmnl/libmnl.h>
 
+#include "filter.h"
 #include "netlink.h"
 
 #define SEQ 77
@@ -393,6 +395,241 @@ static void test_attributes(void **state)
 	}
 }
 
+/* A record with tcp_info (info_len bytes of it), a congestion name and memory. */
+static void add_sock_info(struct batch_buf *b, const struct inet_diag_msg *m,
+			  const struct tcp_info *ti, size_t info_len, const char *cong,
+			  const uint32_t *mem, size_t n_mem)
+{
+	struct nlmsghdr *nlh = add_msg(b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
+
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(*m)), m, sizeof(*m));
+	mnl_attr_put_u8(nlh, INET_DIAG_SHUTDOWN, 0);
+	if (ti)
+		mnl_attr_put(nlh, INET_DIAG_INFO, info_len, ti);
+	if (cong)
+		mnl_attr_put_strz(nlh, INET_DIAG_CONG, cong);
+	if (mem)
+		mnl_attr_put(nlh, INET_DIAG_SKMEMINFO, n_mem * sizeof(uint32_t), mem);
+	close_msg(b, nlh);
+}
+
+static struct tcp_info sample_info(void)
+{
+	struct tcp_info ti;
+
+	memset(&ti, 0, sizeof(ti));
+	ti.tcpi_rtt = 52;
+	ti.tcpi_rttvar = 26;
+	ti.tcpi_snd_mss = 32768;
+	ti.tcpi_snd_cwnd = 10;
+	ti.tcpi_options = TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK;
+	ti.tcpi_snd_wscale = 7;
+	ti.tcpi_rcv_wscale = 9;
+	ti.tcpi_delivery_rate_app_limited = 1;
+	ti.tcpi_unacked = 3;
+	ti.tcpi_bytes_acked = 1ull << 40;
+	ti.tcpi_bytes_received = 12345;
+	ti.tcpi_min_rtt = 11;
+	ti.tcpi_bytes_sent = 99;
+	return ti;
+}
+
+static void test_tcp_info_full(void **state)
+{
+	struct inet_diag_msg m = base_msg(AF_INET, TCPSTAT_ESTABLISHED);
+	struct tcp_info ti = sample_info();
+	uint32_t mem[SK_MEMINFO_VARS] = { 1, 131072, 3, 2626560, 5, 6, 7, 8, 9 };
+	struct batch_buf b = { .len = 0 };
+	struct outcome o = { .rc = 0 };
+	const struct tcpstat_info *in;
+
+	(void)state;
+	add_sock_info(&b, &m, &ti, sizeof(ti), "cubic", mem, SK_MEMINFO_VARS);
+	add_sock(&b, &m, NLM_F_MULTI);
+	run(&b, b.len, &o);
+	assert_int_equal(o.rc, NL_BATCH_MORE);
+	assert_int_equal(o.sink.n, 2);
+	in = &o.sink.socks[0].info;
+	assert_true(o.sink.socks[0].present & TCPSTAT_HAS_INFO);
+	assert_true(o.sink.socks[0].present & TCPSTAT_HAS_MEMORY);
+	assert_int_equal(in->len, sizeof(ti));
+	assert_int_equal(in->u32[TCPSTAT_I_RTT], 52);
+	assert_int_equal(in->u32[TCPSTAT_I_RTTVAR], 26);
+	assert_int_equal(in->u32[TCPSTAT_I_MSS], 32768);
+	assert_int_equal(in->u32[TCPSTAT_I_CWND], 10);
+	assert_int_equal(in->u32[TCPSTAT_I_UNACKED], 3);
+	assert_int_equal(in->u32[TCPSTAT_I_MIN_RTT], 11);
+	assert_int_equal(in->u32[TCPSTAT_I_SND_WSCALE], 7);
+	assert_int_equal(in->u32[TCPSTAT_I_RCV_WSCALE], 9);
+	assert_int_equal(in->u32[TCPSTAT_I_APP_LIMITED], 1);
+	assert_int_equal(in->u32[TCPSTAT_I_OPTIONS], TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK);
+	assert_true(in->u64[TCPSTAT_I_BYTES_ACKED] == 1ull << 40);
+	assert_int_equal(in->u64[TCPSTAT_I_BYTES_RECEIVED], 12345);
+	assert_int_equal(in->u64[TCPSTAT_I_BYTES_SENT], 99);
+	assert_true(in->have & TCPSTAT_HAVE_CONG);
+	assert_true(in->have & TCPSTAT_HAVE_I64(TCPSTAT_I_SNDBUF_LIMITED));
+	assert_string_equal(in->cong, "cubic");
+	assert_int_equal(o.sink.socks[0].mem.n, TCPSTAT_M_COUNT);
+	assert_int_equal(o.sink.socks[0].mem.v[TCPSTAT_M_RCVBUF], 131072);
+	assert_int_equal(o.sink.socks[0].mem.v[TCPSTAT_M_DROPS], 9);
+	/* The next record had none of it: its parts are all zero again. */
+	{
+		struct tcpstat_sock plain;
+		struct tcpstat_sock zero;
+
+		plain = o.sink.socks[1];
+		memset(&zero, 0, sizeof(zero));
+		assert_int_equal(plain.present, TCPSTAT_HAS_KERNEL_ID);
+		assert_memory_equal(&plain.info, &zero.info, sizeof(zero.info));
+		assert_memory_equal(&plain.mem, &zero.mem, sizeof(zero.mem));
+	}
+}
+
+/* An older kernel's tcp_info (the 4.1 size, up to tcpi_bytes_received): only what it holds. */
+static void test_tcp_info_short(void **state)
+{
+	struct inet_diag_msg m = base_msg(AF_INET, TCPSTAT_ESTABLISHED);
+	struct tcp_info ti = sample_info();
+	size_t len = offsetof(struct tcp_info, tcpi_segs_out);
+	struct batch_buf b = { .len = 0 };
+	struct outcome o = { .rc = 0 };
+	const struct tcpstat_info *in;
+
+	(void)state;
+	add_sock_info(&b, &m, &ti, len, NULL, NULL, 0);
+	run(&b, b.len, &o);
+	assert_int_equal(o.rc, NL_BATCH_MORE);
+	in = &o.sink.socks[0].info;
+	assert_int_equal(in->len, len);
+	assert_true(in->have & TCPSTAT_HAVE_I32(TCPSTAT_I_RTT));
+	assert_true(in->have & TCPSTAT_HAVE_I64(TCPSTAT_I_BYTES_RECEIVED));
+	assert_int_equal(in->u64[TCPSTAT_I_BYTES_RECEIVED], 12345);
+	/* Past its end: absent and zero, though the buffer held them. */
+	assert_false(in->have & TCPSTAT_HAVE_I32(TCPSTAT_I_MIN_RTT));
+	assert_int_equal(in->u32[TCPSTAT_I_MIN_RTT], 0);
+	assert_false(in->have & TCPSTAT_HAVE_I64(TCPSTAT_I_BYTES_SENT));
+	assert_int_equal(in->u64[TCPSTAT_I_BYTES_SENT], 0);
+	assert_false(in->have & TCPSTAT_HAVE_I32(TCPSTAT_I_SEGS_OUT));
+	assert_false(in->have & TCPSTAT_HAVE_CONG);
+	assert_false(o.sink.socks[0].present & TCPSTAT_HAS_MEMORY);
+
+	/* 6 bytes: not even the window scales. */
+	b.len = 0;
+	add_sock_info(&b, &m, &ti, 6, NULL, NULL, 0);
+	run(&b, b.len, &o);
+	assert_int_equal(o.rc, NL_BATCH_MORE);
+	in = &o.sink.socks[0].info;
+	assert_true(o.sink.socks[0].present & TCPSTAT_HAS_INFO);
+	assert_true(in->have & TCPSTAT_HAVE_I32(TCPSTAT_I_OPTIONS));
+	assert_false(in->have & TCPSTAT_HAVE_I32(TCPSTAT_I_SND_WSCALE));
+	assert_false(in->have & TCPSTAT_HAVE_I32(TCPSTAT_I_RTO));
+}
+
+/* A congestion name without its NUL, longer than the record keeps; memory with fewer values. */
+static void test_cong_and_memory_odd(void **state)
+{
+	struct inet_diag_msg m = base_msg(AF_INET6, TCPSTAT_ESTABLISHED);
+	struct batch_buf b = { .len = 0 };
+	struct outcome o = { .rc = 0 };
+	struct nlmsghdr *nlh = add_msg(&b, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI);
+	uint32_t mem[4] = { 1, 2, 3, 4 };
+	const char name[20] = "abcdefghijklmnopqrst";
+
+	(void)state;
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(m)), &m, sizeof(m));
+	mnl_attr_put(nlh, INET_DIAG_CONG, sizeof(name), name);
+	mnl_attr_put(nlh, INET_DIAG_SKMEMINFO, sizeof(mem), mem);
+	close_msg(&b, nlh);
+	run(&b, b.len, &o);
+	assert_int_equal(o.rc, NL_BATCH_MORE);
+	assert_string_equal(o.sink.socks[0].info.cong, "abcdefghijklmno");
+	assert_int_equal(o.sink.socks[0].info.len, 0);
+	assert_int_equal(o.sink.socks[0].mem.n, 4);
+	assert_int_equal(o.sink.socks[0].mem.v[3], 4);
+	assert_int_equal(o.sink.socks[0].mem.v[4], 0);
+}
+
+static void test_request_ext(void **state)
+{
+	uint8_t buf[512] __attribute__((aligned(4)));
+	struct filter f;
+	const struct inet_diag_req_v2 *req;
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+	(void)state;
+	filter_init(&f);
+	assert_true(nl_build_request(buf, sizeof(buf), AF_INET, 1, &f) > 0);
+	req = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(req->idiag_ext, 0);
+	assert_true(nl_build_request_ext(buf, sizeof(buf), AF_INET, 1, &f, NL_WANT_INFO) > 0);
+	assert_int_equal(req->idiag_ext, 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1));
+	assert_true(nl_build_request_ext(buf, sizeof(buf), AF_INET, 1, &f,
+					 NL_WANT_INFO | NL_WANT_MEMORY) > 0);
+	assert_int_equal(req->idiag_ext, 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1) |
+			 1 << (INET_DIAG_SKMEMINFO - 1));
+}
+
+static void test_destroy_request(void **state)
+{
+	uint8_t buf[512] __attribute__((aligned(4)));
+	struct tcpstat_sock s;
+	const struct inet_diag_req_v2 *req;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	uint8_t v4[4] = { 127, 0, 0, 1 }, v4b[4] = { 127, 0, 0, 2 };
+	size_t len;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.family = AF_INET;
+	s.state = TCPSTAT_TIME_WAIT;
+	memcpy(s.local_addr, v4, 4);
+	memcpy(s.peer_addr, v4b, 4);
+	s.local_port = 9999;
+	s.peer_port = 40002;
+	s.ifindex = 3;
+	s.cookie = 0x1122334455667788ull;
+	/* A record from /proc has no kernel id: no request. */
+	assert_int_equal(nl_build_destroy(buf, sizeof(buf), &s, 5), 0);
+	s.present = TCPSTAT_HAS_KERNEL_ID;
+	assert_int_equal(nl_build_destroy(buf, 10, &s, 5), 0);
+	len = nl_build_destroy(buf, sizeof(buf), &s, 5);
+	assert_int_equal(len, NLMSG_HDRLEN + sizeof(*req));
+	assert_int_equal(nlh->nlmsg_type, SOCK_DESTROY);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	assert_int_equal(nlh->nlmsg_seq, 5);
+	req = mnl_nlmsg_get_payload(nlh);
+	assert_int_equal(req->sdiag_family, AF_INET);
+	assert_int_equal(req->sdiag_protocol, IPPROTO_TCP);
+	assert_int_equal(ntohs(req->id.idiag_sport), 9999);
+	assert_int_equal(ntohs(req->id.idiag_dport), 40002);
+	assert_memory_equal(req->id.idiag_src, v4, 4);
+	assert_memory_equal(req->id.idiag_dst, v4b, 4);
+	assert_int_equal(req->id.idiag_src[1], 0);
+	assert_int_equal(req->id.idiag_if, 3);
+	assert_int_equal(req->id.idiag_cookie[0], 0x55667788u);
+	assert_int_equal(req->id.idiag_cookie[1], 0x11223344u);
+}
+
+static void test_ack(void **state)
+{
+	struct batch_buf b = { .len = 0 };
+
+	(void)state;
+	add_error(&b, 0);
+	assert_int_equal(nl_parse_ack(b.data, b.len, SEQ), 0);
+	assert_int_equal(nl_parse_ack(b.data, b.len, SEQ + 1), -EBADMSG);
+	assert_int_equal(nl_parse_ack(b.data, 8, SEQ), -EBADMSG);
+	b.len = 0;
+	add_error(&b, -EPERM);
+	assert_int_equal(nl_parse_ack(b.data, b.len, SEQ), -EPERM);
+	b.len = 0;
+	add_error(&b, -100000);
+	assert_int_equal(nl_parse_ack(b.data, b.len, SEQ), -EPROTO);
+	b.len = 0;
+	add_done(&b, 0);
+	assert_int_equal(nl_parse_ack(b.data, b.len, SEQ), -EBADMSG);
+}
+
 static void test_wrong_sequence_and_port(void **state)
 {
 	struct batch_buf b = { .len = 0 };
@@ -445,6 +682,12 @@ int main(void)
 		cmocka_unit_test(test_cookie_and_ifindex),
 		cmocka_unit_test(test_wrong_sequence_and_port),
 		cmocka_unit_test(test_emit_stops),
+		cmocka_unit_test(test_tcp_info_full),
+		cmocka_unit_test(test_tcp_info_short),
+		cmocka_unit_test(test_cong_and_memory_odd),
+		cmocka_unit_test(test_request_ext),
+		cmocka_unit_test(test_destroy_request),
+		cmocka_unit_test(test_ack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "netlink.h"
 #include "options.h"
 
 #define MAX_ARGS 80
@@ -62,6 +63,45 @@ static int parse_args(const char *const *args, struct tcpstat_opts *o,
 	for (int i = 0; i < argc; i++)
 		free(argv[i]);
 	return rc;
+}
+
+/* ---- -i, -m, --sort, --top, -K ------------------------------------------- */
+
+static void test_info_sort_kill(void **state)
+{
+	static struct tcpstat_opts o;
+	struct tcpstat_error err;
+	const char *info[] = { "-i", "-m", "--sort=-rtt,local-port", "--top", "3", NULL };
+	const char *cols[] = { "-O", "state,cwnd", NULL };
+	const char *plain[] = { "-p", "9999", NULL };
+	const char *kill[] = { "-K", "--dry-run", "-s", "time-wait", NULL };
+	const char *kill_all[] = { "-K", "--all", NULL };
+
+	(void)state;
+	assert_int_equal(parse_args(info, &o, &err), 0);
+	assert_int_equal(o.dump.want, NL_WANT_INFO | NL_WANT_MEMORY);
+	assert_true(has_column(&o, OUT_F_RTT));
+	assert_true(has_column(&o, OUT_F_CONG));
+	assert_true(has_column(&o, OUT_F_DROPS));
+	assert_int_equal(o.sort.n, 2);
+	assert_int_equal(o.sort.key[0], OUT_F_RTT);
+	assert_true(o.sort.descending[0]);
+	assert_int_equal(o.sort.key[1], OUT_F_LOCAL_PORT);
+	assert_false(o.sort.descending[1]);
+	assert_int_equal(o.top, 3);
+	/* A tcp_info column asks for tcp_info, without -i. */
+	assert_int_equal(parse_args(cols, &o, &err), 0);
+	assert_int_equal(o.dump.want, NL_WANT_INFO);
+	assert_int_equal(parse_args(plain, &o, &err), 0);
+	assert_int_equal(o.dump.want, 0);
+	assert_int_equal(o.sort.n, 0);
+	assert_false(has_column(&o, OUT_F_RTT));
+	assert_int_equal(parse_args(kill, &o, &err), 0);
+	assert_int_equal(o.mode, OPTS_MODE_KILL);
+	assert_true(o.dry_run);
+	assert_int_equal(o.dump.backend, DUMP_NETLINK);
+	assert_int_equal(parse_args(kill_all, &o, &err), 0);
+	assert_int_equal(o.mode, OPTS_MODE_KILL);
 }
 
 /* ---- defaults ----------------------------------------------------------- */
@@ -587,8 +627,35 @@ static const struct error_case error_cases[] = {
 	{ { "-O", "state," }, "invalid column '' (see -O help for the names)" },
 	{ { "-O", "state,state,state,state,state,state,state,state,state,state,state,state,"
 		  "state,state,state,state,state,state,state,state,state,state,state,state,"
-		  "state,state,state,state,state,state,state,state,state" },
-	  "too many columns (at most 32)" },
+		  "state,state,state,state,state,state,state,state,state,state,state,state,"
+		  "state,state,state,state,state,state,state,state,state,state,state,state,"
+		  "state,state,state,state,state,state,state,state,state,state,state,state,"
+		  "state,state,state,state,state" },
+	  "too many columns (at most 64)" },
+	/* -i, -m, --sort, --top, -K */
+	{ { "-i", "-B", "proc" }, "--info needs the netlink backend: it cannot go with --backend proc" },
+	{ { "-m", "-B", "proc" },
+	  "--memory needs the netlink backend: it cannot go with --backend proc" },
+	{ { "-K", "-p", "1", "-B", "proc" },
+	  "--kill needs the netlink backend: it cannot go with --backend proc" },
+	{ { "-O", "state,rtt", "-B", "proc" },
+	  "tcp_info and memory columns need the netlink backend: they cannot go with --backend proc" },
+	{ { "-K" }, "--kill without a selection would end every socket: add --all to mean it" },
+	{ { "-K", "--dry-run" },
+	  "--kill without a selection would end every socket: add --all to mean it" },
+	{ { "--dry-run", "-p", "1" }, "--dry-run goes with --kill" },
+	{ { "--all" }, "--all goes with --kill" },
+	{ { "-K", "-p", "1", "-c" }, "--kill cannot go with --count and --summary" },
+	{ { "-K", "-p", "1", "-w" }, "--kill cannot go with --watch, --events and --wait-clear" },
+	{ { "-K", "-p", "1", "--sort=rtt" }, "--kill cannot go with --sort and --top" },
+	{ { "--sort=bogus" }, "invalid sort key 'bogus' (see -O help for the names)" },
+	{ { "--sort=rtt,-" }, "invalid sort key '' (see -O help for the names)" },
+	{ { "--sort=rtt", "-c" },
+	  "--sort orders rows: it cannot go with --count, --summary and --quiet" },
+	{ { "--top=0" }, "invalid row count '0' (expected 1-2147483648)" },
+	{ { "--top=x" }, "invalid row count 'x' (expected 1-2147483648)" },
+	{ { "--top=3", "-E" }, "--top limits a listing: it cannot go with --events and --wait-clear" },
+	{ { "-i", "-E" }, "--info adds columns: it cannot go with --events and --wait-clear" },
 };
 
 static void test_errors(void **state)
@@ -837,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_family_options),
 		cmocka_unit_test(test_address_options),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_info_sort_kill),
 		cmocka_unit_test(test_error_unknown_in_cluster_after_long_option),
 		cmocka_unit_test(test_parse_ports),
 		cmocka_unit_test(test_parse_states),

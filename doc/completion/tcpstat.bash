@@ -6,7 +6,7 @@
 # it also works where that is not loaded.
 #
 # Every option of tcpstat --help, the state names and groups after -s, the
-# backends after -B, the column names after -O (both as comma lists), pids
+# backends after -B, the column names after -O and --sort (comma lists), pids
 # after --pid and process names after --program. tests/ checks that this
 # file keeps up with --help and -O help.
 
@@ -51,8 +51,10 @@ _tcpstat()
 		-6 --ipv6 --src --dst --pid --program
 		-P --processes -o --timers -e --extend -H --no-header
 		-O --columns -j --json -S --summary -c --count -q --quiet
+		-i --info -m --memory --sort --top
 		-w --watch -E --events --interval --wait-clear
 		-N --netns --netns-pid --all-netns
+		-K --kill --dry-run --all
 		-B --backend --events-source -v --verbose -h --help -V --version
 	)
 	local states=(
@@ -65,6 +67,13 @@ _tcpstat()
 	local columns=(
 		proto recv-q send-q local peer local-addr local-port peer-addr
 		peer-port state uid inode timer process netns
+		rtt rttvar min-rtt rto ato mss rcv-mss advmss pmtu cwnd ssthresh reordering
+		bytes-sent bytes-acked bytes-received bytes-retrans segs-in segs-out
+		data-segs-in data-segs-out retrans total-retrans lost sacked unacked
+		notsent delivery-rate pacing-rate send-rate busy rwnd-limited
+		sndbuf-limited last-send last-recv last-ack snd-wscale rcv-wscale options
+		app-limited cong rmem-alloc rcvbuf wmem-alloc sndbuf fwd-alloc wmem-queued
+		optmem backlog drops
 	)
 	local backends=(auto netlink proc)
 	# The options whose value is the next word; -w's and --wait-clear's
@@ -72,6 +81,7 @@ _tcpstat()
 	local with_value=(
 		-p --port --sport --dport -s --state --src --dst --pid --program
 		-O --columns --interval -B --backend --events-source -N --netns --netns-pid
+		--sort --top
 	)
 
 	# The option whose value is being completed, if any: "-s X", "-sX",
@@ -88,11 +98,11 @@ _tcpstat()
 	elif [[ $prev == = ]] && ((COMP_CWORD > 1)) &&
 		[[ ${COMP_WORDS[COMP_CWORD - 2]} == --* ]]; then
 		opt=${COMP_WORDS[COMP_CWORD - 2]}
-	elif [[ $cur =~ ^(-[46lHoecjSPEqvhV]*[psOB])(.+)$ ]]; then
+	elif [[ $cur =~ ^(-[46lHoecjSPEqvhVimK]*[psOB])(.+)$ ]]; then
 		opt=-${BASH_REMATCH[1]: -1}
 		value_head=${BASH_REMATCH[1]}
 		cur=${BASH_REMATCH[2]}
-	elif [[ $prev =~ ^-[46lHoecjSPEqvhV]*[psOB]$ ]]; then
+	elif [[ $prev =~ ^-[46lHoecjSPEqvhVimK]*[psOB]$ ]]; then
 		opt=-${prev: -1}
 	elif [[ " ${with_value[*]} " == *" $prev "* ]]; then
 		opt=$prev
@@ -110,6 +120,16 @@ _tcpstat()
 		;;
 	-s | --state)
 		_tcpstat_list "$cur" "${states[@]}"
+		;;
+	--sort)
+		# Each key ascending, or with '-' before it descending.
+		if [[ ${cur##*,} == -* ]]; then
+			local head=${cur%"${cur##*,}"}
+			_tcpstat_list "$head${cur##*,-}" "${columns[@]}"
+			COMPREPLY=("${COMPREPLY[@]/#$head/$head-}")
+		else
+			_tcpstat_list "$cur" "${columns[@]}"
+		fi
 		;;
 	-O | --columns)
 		_tcpstat_list "$cur" "${columns[@]}"

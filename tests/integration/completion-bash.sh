@@ -47,7 +47,9 @@ for setup in ":" ". $framework"; do
 	t "TIME_WAIT" tcpstat -s TI
 	t "netlink" tcpstat -B n
 	t "--columns" tcpstat --col
-	t "state,local state,local-addr state,local-port" tcpstat -O state,lo
+	t "state,local state,local-addr state,local-port state,lost" tcpstat -O state,lo
+	t "-rtt,-rttvar" tcpstat --sort -rtt,-rttv
+	t "--sort=cwnd" tcpstat --sort=cw
 	t "time-wait,LISTEN" tcpstat -s time-wait,LI
 	# The other ways to give a value, and lists.
 	t "time-wait" tcpstat -s ti
