@@ -38,7 +38,8 @@ int atomicfile_open(struct atomicfile *a, const char *path, struct tcpstat_error
 		return err_set(err, ENAMETOOLONG, "metrics file '%s'", path);
 	fd = mkstemp(a->tmp);
 	if (fd < 0)
-		return err_set(err, errno, "metrics file '%s': cannot create '%s'", path, a->tmp);
+		return err_set(err, errno, "metrics file '%s': cannot create its temporary file",
+			       path);
 	a->f = fdopen(fd, "w");
 	if (!a->f) {
 		int e = errno;

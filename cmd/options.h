@@ -56,6 +56,7 @@ struct tcpstat_opts {
 	struct dump_request dump;    /* its filter points at the one above */
 	enum opts_events_source events_source;   /* --events-source */
 	bool verbose;   /* -v */
+	const char *metrics_file;    /* --metrics-file (argv's); NULL: stdout */
 };
 
 /*

@@ -51,6 +51,7 @@ _tcpstat()
 		-6 --ipv6 --src --dst --pid --program
 		-P --processes -o --timers -e --extend -H --no-header
 		-O --columns -j --json -S --summary -c --count -q --quiet
+		--metrics --metrics-file --metrics-top
 		-w --watch -E --events --interval --wait-clear
 		-B --backend --events-source -v --verbose -h --help -V --version
 	)
@@ -70,7 +71,7 @@ _tcpstat()
 	# are optional, given after '=' or (-w only) as a number.
 	local with_value=(
 		-p --port --sport --dport -s --state --src --dst --pid --program
-		-O --columns --interval -B --backend --events-source
+		-O --columns --interval -B --backend --events-source --metrics-file --metrics-top
 	)
 
 	# The option whose value is being completed, if any: "-s X", "-sX",
@@ -136,8 +137,14 @@ _tcpstat()
 		mapfile -t names < <(cat /proc/[0-9]*/comm 2>/dev/null | sort -u)
 		_tcpstat_words "$cur" "${names[@]}"
 		;;
+	--metrics-file)
+		# A file to write: the names bash would offer, one per line.
+		local files=()
+		mapfile -t files < <(compgen -f -- "$cur")
+		COMPREPLY=("${files[@]}")
+		;;
 	*)
-		# A port, an address or seconds: nothing to offer.
+		# A port, an address, seconds or a number: nothing to offer.
 		;;
 	esac
 
