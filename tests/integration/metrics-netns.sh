@@ -5,7 +5,8 @@
 # collector on the folder tcpstat writes, serves tcpstat's series with the
 # values -S prints for the same sockets; 5,000 TIME_WAIT ports give at most
 # --metrics-top + 1 series; a reader during 200 rewrites never sees half a
-# file; -w rewrites it until SIGTERM.
+# file; -w rewrites it until SIGTERM; the README's queries and alert rules
+# pass promtool.
 . "$(dirname "$0")/../lib.sh"
 : "${TCPSTAT:?}" "${SOCKFIXTURE:?}" "${TWPOP:?}"
 for tool in promtool prometheus-node-exporter curl; do
@@ -198,4 +199,27 @@ check "atomicity: the reader read it often meanwhile" "yes" \
 	"$([ "$reads" -ge 50 ] && echo yes || echo "no ($reads)")"
 check "atomicity: never half a file" 0 "$bad"
 check "atomicity: no temporary file left" "tcpstat.prom" "$(ls -A "$T/a")"
+
+# ---- the README's queries and alert rules ------------------------------------
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+rules=$repo/doc/prometheus/tcpstat.rules.yml
+out=$(promtool check rules "$rules" 2>&1)
+rc=$?
+check "promtool check rules: doc/prometheus/tcpstat.rules.yml" "0" "$rc"
+[ "$rc" = 0 ] || sed 's/^/#   /' <<<"$out"
+check "the rules file as the README shows it" "yes" \
+	"$(grep -qF -- "$(sed 's/^./    &/' "$rules")" "$repo/README.md" && echo yes || echo no)"
+# The two PromQL queries of the README, as recording rules for promtool to parse.
+{
+	echo "groups:"
+	echo "  - name: readme"
+	echo "    rules:"
+	grep -E '^    (sum by \(instance\) \(tcpstat|tcpstat_listen_queue_length / )' "$repo/README.md" |
+		sed -E "s/^ +(.*)$/      - record: readme:query\n        expr: '\1'/"
+} >"$T/queries.yml"
+check "the README's two queries" 2 "$(grep -c 'record:' "$T/queries.yml")"
+out=$(promtool check rules "$T/queries.yml" 2>&1)
+rc=$?
+check "promtool parses the README's queries" "0" "$rc"
+[ "$rc" = 0 ] || sed 's/^/#   /' <<<"$out"
 finish
