@@ -181,7 +181,7 @@ static void assert_label(const char *in, const char *want)
 
 	line_init(&l, buf, sizeof(buf), NULL);
 	prom_label_value(&l, in, strlen(in));
-	assert_string_equal(buf, want);
+	assert_string_equal(line_str(&l), want);
 }
 
 static void test_label_escaping(void **state)
