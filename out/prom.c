@@ -36,8 +36,10 @@ static const char *const family_labels[2] = { "ipv4", "ipv6" };
 
 /* The listening sockets on one addr:port (several with SO_REUSEPORT), summed. */
 struct prom_listener {
-	struct tcpstat_sock key;     /* family, local_addr and local_port only */
 	uint64_t queue, backlog;
+	uint8_t addr[16];
+	uint16_t port;
+	uint8_t family;
 	bool used;
 };
 
@@ -86,10 +88,10 @@ static uint32_t listener_hash(const struct tcpstat_sock *s)
 	return (h ^ (s->local_port >> 8)) * 16777619u;
 }
 
-static bool same_listener(const struct tcpstat_sock *a, const struct tcpstat_sock *b)
+static bool same_listener(const struct prom_listener *a, const struct tcpstat_sock *s)
 {
-	return a->family == b->family && a->local_port == b->local_port &&
-	       memcmp(a->local_addr, b->local_addr, sizeof(a->local_addr)) == 0;
+	return a->family == s->family && a->port == s->local_port &&
+	       memcmp(a->addr, s->local_addr, sizeof(a->addr)) == 0;
 }
 
 /* The slot of s's addr:port, a new one while there is room, else "other". */
@@ -98,7 +100,7 @@ static struct prom_listener *find_listener(struct prom_state *p, const struct tc
 	size_t i = listener_hash(s) & (PROM_LISTENER_SLOTS - 1);
 
 	while (p->listeners[i].used) {
-		if (same_listener(&p->listeners[i].key, s))
+		if (same_listener(&p->listeners[i], s))
 			return &p->listeners[i];
 		i = (i + 1) & (PROM_LISTENER_SLOTS - 1);
 	}
@@ -108,9 +110,9 @@ static struct prom_listener *find_listener(struct prom_state *p, const struct tc
 	}
 	p->n_listeners++;
 	p->listeners[i].used = true;
-	p->listeners[i].key.family = s->family;
-	p->listeners[i].key.local_port = s->local_port;
-	memcpy(p->listeners[i].key.local_addr, s->local_addr, sizeof(s->local_addr));
+	p->listeners[i].family = s->family;
+	p->listeners[i].port = s->local_port;
+	memcpy(p->listeners[i].addr, s->local_addr, sizeof(s->local_addr));
 	return &p->listeners[i];
 }
 
@@ -205,32 +207,37 @@ static void put_sockets(struct line *l, const struct prom_state *p)
 /* By family, address, then port: the same order on every run. */
 static int listener_order(const void *a, const void *b)
 {
-	const struct tcpstat_sock *x = &(*(const struct prom_listener *const *)a)->key;
-	const struct tcpstat_sock *y = &(*(const struct prom_listener *const *)b)->key;
-	int c = memcmp(x->local_addr, y->local_addr, sizeof(x->local_addr));
+	const struct prom_listener *x = *(const struct prom_listener *const *)a;
+	const struct prom_listener *y = *(const struct prom_listener *const *)b;
+	int c = memcmp(x->addr, y->addr, sizeof(x->addr));
 
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
 	if (c != 0)
 		return c;
-	return (int)x->local_port - (int)y->local_port;
+	return (int)x->port - (int)y->port;
 }
 
 static void put_listener_labels(struct line *l, const struct prom_listener *ls,
 				const struct prom_state *p)
 {
 	char addr[64], port[8];
-	struct out_row row = { &ls->key, NULL };
+	struct tcpstat_sock s;
+	struct out_row row = { &s, NULL };
 
 	if (ls == &p->other) {
-		put_label(l, "addr", "other", true);
-		put_label(l, "port", "other", false);
-	} else {
-		out_field_text(addr, sizeof(addr), OUT_F_LOCAL_ADDR, &row, true);
-		out_field_text(port, sizeof(port), OUT_F_LOCAL_PORT, &row, true);
-		put_label(l, "addr", addr, true);
-		put_label(l, "port", port, false);
+		line_puts(l, "{addr=\"other\",port=\"other\"}");
+		return;
 	}
+	/* The registry writes addresses and ports from a record: a minimal one. */
+	memset(&s, 0, sizeof(s));
+	s.family = ls->family;
+	s.local_port = ls->port;
+	memcpy(s.local_addr, ls->addr, sizeof(s.local_addr));
+	out_field_text(addr, sizeof(addr), OUT_F_LOCAL_ADDR, &row, true);
+	out_field_text(port, sizeof(port), OUT_F_LOCAL_PORT, &row, true);
+	put_label(l, "addr", addr, true);
+	put_label(l, "port", port, false);
 	line_putc(l, '}');
 }
 
