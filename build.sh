@@ -25,8 +25,11 @@ build_pkgs="gcc libc6-dev meson ninja-build pkg-config libmnl-dev scdoc"
 bpf_pkgs="clang bpftool libbpf-dev"
 # iproute2: ip and ss; util-linux: unshare; procps: process checks; jq: JSON
 # checks; hyperfine, time, net-tools (netstat): the quick benchmark;
-# mandoc: man page lint; bash-completion: its completionsdir and loader.
-test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools mandoc bash-completion"
+# mandoc: man page lint; bash-completion: its completionsdir and loader;
+# prometheus (promtool), prometheus-node-exporter, curl: the --metrics tests,
+# which start their own node_exporter in a private network namespace.
+test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools mandoc bash-completion
+	prometheus prometheus-node-exporter curl"
 case $mode in
 run) pkgs="$build_pkgs $bpf_pkgs" ;;
 test) pkgs="$build_pkgs $bpf_pkgs $test_pkgs" ;;
@@ -41,8 +44,23 @@ done
 if [ -n "$missing" ]; then
 	if [ "$(id -u)" = 0 ]; then
 		echo "build.sh: installing:$missing" >&2
+		# Packages with a service (prometheus, node_exporter) must not start
+		# it on this machine: a policy-rc.d saying "no" while apt runs, unless
+		# the machine has one of its own.
+		policy=/usr/sbin/policy-rc.d
+		own_policy=""
+		if [ ! -e "$policy" ]; then
+			printf '#!/bin/sh\n# build.sh: start no service while it installs packages.\nexit 101\n' >"$policy"
+			chmod 755 "$policy"
+			own_policy=$policy
+			trap 'rm -f "$own_policy"' EXIT
+		fi
 		apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
+		if [ -n "$own_policy" ]; then
+			rm -f "$own_policy"
+			trap - EXIT
+		fi
 	else
 		echo "build.sh: missing packages; run:" >&2
 		echo "  sudo apt-get install -y$missing" >&2

@@ -16,6 +16,9 @@
 /* Milliseconds on the monotonic clock. */
 uint64_t clock_now_ms(void);
 
+/* Nanoseconds on the monotonic clock, for durations (--metrics). */
+uint64_t clock_now_ns(void);
+
 /*
  * The local time, "2026-11-24 13:02:11.204" (with_date) or "13:02:11.204",
  * into buf (at least 32 bytes).

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "atomicfile.h"
+#include "clock.h"
 #include "modes.h"
 
 /* One namespace's counts, for -S with --all-netns. */
@@ -26,6 +28,7 @@ struct listing {
 	bool begun;                /* the format's begin (the header) is out */
 	bool write_failed;
 	unsigned long rows;        /* rows written, for --top */
+	uint64_t started_ns;       /* for --metrics' scrape duration */
 	struct list_result *res;
 };
 
@@ -136,7 +139,20 @@ static int dump_sorted(struct listing *l, struct tcpstat_error *err)
 	return rc;
 }
 
-/* What comes after the last row: the header if no row came, a count, a summary. */
+/* The end of the rows, for a format that writes then (--metrics). */
+static int end_rows(struct listing *l)
+{
+	const char *backend = l->res->dump.backend;
+	struct out_end e = {
+		.backend = backend,
+		.backlog_known = backend && strcmp(backend, "netlink") == 0,
+		.duration_ns = clock_now_ns() - l->started_ns,
+	};
+
+	return l->out.fmt->end(&l->out, &e);
+}
+
+/* What comes after the last row: the header if no row came, a count, a summary, an end. */
 static void finish(struct listing *l)
 {
 	const struct out_format *fmt = l->out.fmt;
@@ -151,6 +167,8 @@ static void finish(struct listing *l)
 		rc = fmt->summary(&l->out, &l->res->counts);
 	else if (l->opts->report == OPTS_REPORT_COUNT)
 		rc = fmt->count(&l->out, l->res->counts.total);
+	else if (l->opts->report == OPTS_REPORT_ROWS)
+		rc = end_rows(l);
 	if (rc < 0)
 		l->write_failed = true;
 }
@@ -161,6 +179,7 @@ static int listing(struct listing *l, FILE *f, struct tcpstat_error *err)
 	int rc;
 
 	memset(l->res, 0, sizeof(*l->res));
+	l->started_ns = clock_now_ns();
 	if (l->writing)
 		out_open(&l->out, &o->out, f);
 	l->req = o->dump;
@@ -178,12 +197,14 @@ static int listing(struct listing *l, FILE *f, struct tcpstat_error *err)
 		finish(l);
 	netns_labels_free(&l->labels);
 	vec_free(&l->per_netns);
-	if (rc < 0)
-		return rc;
-	if (!l->writing)
-		return 0;
+	if (rc < 0 || !l->writing) {
+		if (l->writing)
+			out_close(&l->out);
+		return rc < 0 ? rc : 0;
+	}
 	if (out_flush(&l->out) < 0)
 		l->write_failed = true;
+	out_close(&l->out);
 	if (l->write_failed || fflush(f) == EOF || ferror(f))
 		return err_set(err, errno ? errno : EIO, "write error");
 	return 0;
@@ -203,4 +224,20 @@ int list_count(const struct tcpstat_opts *o, struct list_result *res,
 	struct listing l = { .opts = o, .res = res };
 
 	return listing(&l, NULL, err);
+}
+
+int list_run_file(const struct tcpstat_opts *o, struct list_result *res,
+		  struct tcpstat_error *err)
+{
+	struct atomicfile af;
+	int rc = atomicfile_open(&af, o->metrics_file, err);
+
+	if (rc < 0)
+		return rc;
+	rc = list_run(o, af.f, res, err);
+	if (rc < 0) {
+		atomicfile_abort(&af);
+		return rc;
+	}
+	return atomicfile_commit(&af, err);
 }

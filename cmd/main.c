@@ -67,7 +67,8 @@ static int list(const struct tcpstat_opts *opts)
 {
 	struct tcpstat_error err = { 0 };
 	struct list_result res;
-	int rc = list_run(opts, stdout, &res, &err);
+	int rc = opts->metrics_file ? list_run_file(opts, &res, &err)
+		 : list_run(opts, stdout, &res, &err);
 
 	if (opts->verbose)
 		say_fallback(&res.dump, opts->dump.want);
@@ -76,6 +77,9 @@ static int list(const struct tcpstat_opts *opts)
 	if (opts->verbose)
 		fprintf(stderr, "tcpstat: backend %s, %lu matching sockets\n", res.dump.backend,
 			res.counts.total);
+	/* Metrics with nothing matching are zeros, still an answer (and no failed unit). */
+	if (opts->out.kind == OUT_PROM)
+		return EXIT_MATCH;
 	return res.counts.total > 0 ? EXIT_MATCH : EXIT_NO_MATCH;
 }
 

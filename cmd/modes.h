@@ -61,6 +61,13 @@ struct list_result {
 int list_run(const struct tcpstat_opts *o, FILE *f, struct list_result *res,
 	     struct tcpstat_error *err);
 
+/*
+ * As list_run, into o->metrics_file, replaced atomically: the file is
+ * untouched unless the whole listing was written. Returns as list_run.
+ */
+int list_run_file(const struct tcpstat_opts *o, struct list_result *res,
+		  struct tcpstat_error *err);
+
 /* As list_run, writing nothing: only res. */
 int list_count(const struct tcpstat_opts *o, struct list_result *res,
 	       struct tcpstat_error *err);

@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "numparse.h"
 #include "options.h"
+#include "prom.h"
 
 /* Every option, short ones by their letter, long-only ones past every char. */
 enum opt_id {
@@ -41,6 +42,9 @@ enum opt_id {
 	OPT_TOP,
 	OPT_DRY_RUN,
 	OPT_ALL,
+	OPT_METRICS,
+	OPT_METRICS_FILE,
+	OPT_METRICS_TOP,
 };
 
 struct opt_spec {
@@ -114,6 +118,18 @@ static const struct opt_spec specs[] = {
 	  "print only the number of matching sockets\n"
 	  "(with -j: {\"count\":N})" },
 	{ "quiet", OPT_QUIET, no_argument, NULL, NULL, "print nothing; the exit status tells" },
+	{ "metrics", OPT_METRICS, no_argument, NULL, "Metrics:",
+	  "Prometheus text exposition of the matching\n"
+	  "sockets (node_exporter's textfile collector):\n"
+	  "counts by family and state, listen queues,\n"
+	  "TIME_WAIT by port; exit 0 once written" },
+	{ "metrics-file", OPT_METRICS_FILE, required_argument, "PATH", NULL,
+	  "--metrics into PATH, replaced atomically\n"
+	  "(temporary file, fsync, rename); with -w, again\n"
+	  "every SECS" },
+	{ "metrics-top", OPT_METRICS_TOP, required_argument, "N", NULL,
+	  "TIME_WAIT ports given a series each (default 10,\n"
+	  "0-1000); the rest are summed as port=\"other\"" },
 	{ "watch", OPT_WATCH, optional_argument, "SECS", "Watching:",
 	  "list again every SECS (default 1, at least 0.1);\n"
 	  "on a terminal, redrawn in place with per-state\n"
@@ -188,6 +204,14 @@ static const struct clash clashes[] = {
 	  "--wait-clear cannot go with --processes, --pid and --program" },
 	{ OPT_WAIT_CLEAR, { OPT_QUIET }, "--wait-clear cannot go with --quiet" },
 	{ OPT_WAIT_CLEAR, { OPT_JSON }, "--wait-clear cannot go with --json" },
+	{ OPT_METRICS, { OPT_JSON, OPT_COLUMNS },
+	  "--metrics prints no rows: it cannot go with --json and --columns" },
+	{ OPT_METRICS, { OPT_SUMMARY, OPT_COUNT, OPT_QUIET },
+	  "--metrics cannot go with --summary, --count and --quiet" },
+	{ OPT_METRICS, { OPT_PROCESSES },
+	  "--metrics cannot go with --processes (--pid and --program select, and do)" },
+	{ OPT_METRICS, { OPT_EVENTS, OPT_WAIT_CLEAR },
+	  "--metrics cannot go with --events and --wait-clear" },
 	{ OPT_WATCH, { OPT_EVENTS, OPT_WAIT_CLEAR },
 	  "--watch, --events and --wait-clear cannot be combined" },
 	{ OPT_EVENTS, { OPT_WAIT_CLEAR }, "--watch, --events and --wait-clear cannot be combined" },
@@ -503,6 +527,16 @@ static int parse_events_source(const char *arg, enum opts_events_source *out,
 	return 0;
 }
 
+static int parse_metrics_top(const char *arg, unsigned *top, struct tcpstat_error *err)
+{
+	unsigned long n;
+
+	if (!numparse_uint(arg, strlen(arg), 0, PROM_TOP_MAX, &n))
+		return fail(err, "invalid --metrics-top '%s' (expected 0-%d)", arg, PROM_TOP_MAX);
+	*top = (unsigned)n;
+	return 0;
+}
+
 static int parse_backend(const char *arg, enum dump_backend *out, struct tcpstat_error *err)
 {
 	if (strcmp(arg, "auto") == 0)
@@ -598,12 +632,17 @@ static int bad_option(int argc, char **argv, int c, struct tcpstat_error *err)
 }
 
 /* What the options said before it becomes the struct the modes read. */
+struct parsing;
+static int set_metrics_file(const char *arg, struct tcpstat_opts *o, struct parsing *p,
+			    struct tcpstat_error *err);
+
 struct parsing {
 	uint64_t seen;            /* (1 << spec index) for each option given */
 	bool states_given, family_given;
 	bool extend, timers, processes, header, count, json, summary, quiet;
 	bool columns_given;
 	bool info, memory, kill_all;
+	bool metrics, metrics_top_given;
 };
 
 static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct parsing *p,
@@ -705,6 +744,14 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct p
 	case OPT_ALL_NETNS:
 		o->dump.netns = DUMP_NETNS_ALL;
 		return 0;
+	case OPT_METRICS:
+		p->metrics = true;
+		return 0;
+	case OPT_METRICS_FILE:
+		return set_metrics_file(arg, o, p, err);
+	case OPT_METRICS_TOP:
+		p->metrics_top_given = true;
+		return parse_metrics_top(arg, &o->out.metrics_top, err);
 	case OPT_BACKEND:
 		return parse_backend(arg, &o->dump.backend, err);
 	case OPT_EVENTS_SOURCE:
@@ -742,6 +789,20 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct p
 	default:
 		return fail(err, "unhandled option %d", c);
 	}
+}
+
+/* --metrics-file is --metrics into a file: it clashes as --metrics does. */
+static int set_metrics_file(const char *arg, struct tcpstat_opts *o, struct parsing *p,
+			    struct tcpstat_error *err)
+{
+	size_t len = strlen(arg);
+
+	if (len == 0 || arg[len - 1] == '/')
+		return fail(err, "invalid metrics file '%s' (expected a file name)", arg);
+	o->metrics_file = arg;
+	p->metrics = true;
+	p->seen |= 1ull << spec_index(OPT_METRICS);
+	return 0;
 }
 
 static bool given(const struct parsing *p, int id)
@@ -819,7 +880,9 @@ static int settle(struct tcpstat_opts *o, const struct parsing *p, struct tcpsta
 	struct out_config *out = &o->out;
 	bool show_owners;
 
-	out->kind = p->json ? OUT_JSON : OUT_TABLE;
+	if (p->metrics_top_given && !p->metrics)
+		return fail(err, "--metrics-top goes with --metrics or --metrics-file");
+	out->kind = p->metrics ? OUT_PROM : p->json ? OUT_JSON : OUT_TABLE;
 	out->header = p->header;
 	out->plain = p->columns_given && !p->header;
 	out->netns = o->dump.netns != DUMP_NETNS_OWN;
@@ -857,6 +920,7 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 	filter_lists_init(&o->lists);
 	o->watch_ms = 1000;
 	o->interval_ms = 100;
+	o->out.metrics_top = PROM_DEFAULT_TOP;
 	build_getopt(longs, shorts);
 	opterr = 0;
 	optind = 0;     /* 0, not 1: also resets glibc's state between calls (tests) */

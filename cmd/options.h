@@ -67,6 +67,7 @@ struct tcpstat_opts {
 	struct opts_sort sort;       /* --sort; n 0: the kernel's order */
 	unsigned long top;           /* --top: at most this many rows; 0: all */
 	bool dry_run;                /* -K --dry-run: print, end nothing */
+	const char *metrics_file;    /* --metrics-file (argv's); NULL: stdout */
 };
 
 /*

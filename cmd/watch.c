@@ -103,17 +103,33 @@ static int watch_round_stream(const struct tcpstat_opts *o, struct tcpstat_error
 	return list_run(o, stdout, &res, err);
 }
 
+/* One round into --metrics-file: the file replaced, nothing on the terminal. */
+static int watch_round_file(const struct tcpstat_opts *o, struct tcpstat_error *err)
+{
+	struct list_result res;
+
+	return list_run_file(o, &res, err);
+}
+
+static int watch_round(const struct tcpstat_opts *o, bool terminal, int argc, char **argv,
+		       struct tcpstat_error *err)
+{
+	if (o->metrics_file)
+		return watch_round_file(o, err);
+	return terminal ? watch_round_terminal(o, argc, argv, err) : watch_round_stream(o, err);
+}
+
 int watch_run(const struct tcpstat_opts *o, int argc, char **argv,
 	      const volatile sig_atomic_t *stop, struct tcpstat_error *err)
 {
-	bool terminal = isatty(STDOUT_FILENO);
+	bool terminal = !o->metrics_file && isatty(STDOUT_FILENO);
 	uint64_t next = clock_now_ms();
 	int rc = 0;
 
 	if (terminal)
 		fputs("\033[?1049h", stdout);   /* the alternate screen, restored below */
 	while (!*stop) {
-		rc = terminal ? watch_round_terminal(o, argc, argv, err) : watch_round_stream(o, err);
+		rc = watch_round(o, terminal, argc, argv, err);
 		if (rc < 0) {
 			/* A write cut short by the signal that stops us is no error. */
 			if (*stop)

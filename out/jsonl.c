@@ -186,4 +186,5 @@ const struct out_format out_json_format = {
 	.event = json_event,
 	.summary = json_summary,
 	.count = json_count,
+	.end = out_end_nothing,
 };

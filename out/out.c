@@ -1,12 +1,15 @@
 /* out.c - choosing a format and its columns (see out.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "out.h"
 
 void out_open(struct out *o, const struct out_config *cfg, FILE *f)
 {
-	o->fmt = cfg->kind == OUT_JSON ? &out_json_format : &out_table_format;
+	o->fmt = cfg->kind == OUT_JSON ? &out_json_format
+		 : cfg->kind == OUT_PROM ? &out_prom_format : &out_table_format;
 	o->cfg = cfg;
+	o->state = NULL;
 	o->f = f;
 	o->n_cols = cfg->n_columns;
 	for (unsigned i = 0; i < cfg->n_columns; i++)
@@ -30,6 +33,19 @@ void out_open(struct out *o, const struct out_config *cfg, FILE *f)
 int out_flush(struct out *o)
 {
 	return line_flush(&o->line);
+}
+
+void out_close(struct out *o)
+{
+	free(o->state);
+	o->state = NULL;
+}
+
+int out_end_nothing(struct out *o, const struct out_end *e)
+{
+	(void)o;
+	(void)e;
+	return 0;
 }
 
 void out_default_columns(struct out_config *cfg, bool extend, bool processes, bool timers)

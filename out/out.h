@@ -15,7 +15,7 @@
 #include "fields.h"
 #include "tcpstat.h"
 
-enum out_kind { OUT_TABLE, OUT_JSON };
+enum out_kind { OUT_TABLE, OUT_JSON, OUT_PROM };
 
 /* What the command line chose, resolved: the format and its columns. */
 struct out_config {
@@ -26,6 +26,7 @@ struct out_config {
 	bool netns;           /* namespaces were asked for: JSON and -E name each row's */
 	unsigned n_columns;   /* table: the columns, field ids in order */
 	uint8_t columns[OUT_MAX_COLUMNS];
+	unsigned metrics_top; /* prom: TIME_WAIT ports shown on their own (--metrics-top) */
 };
 
 /* A change of a socket, for -E. */
@@ -62,6 +63,13 @@ struct out_summary {
 	uint64_t netns_ino;
 };
 
+/* What the mode knows once the last row is out, for formats that write then (prom). */
+struct out_end {
+	const char *backend;    /* the backend that answered ("netlink", "proc") */
+	bool backlog_known;     /* a listener's send_q is its backlog (not /proc's 0) */
+	uint64_t duration_ns;   /* how long the listing took */
+};
+
 struct out;
 
 /*
@@ -75,6 +83,8 @@ struct out_format {
 	int (*event)(struct out *o, const struct out_event *e);
 	int (*summary)(struct out *o, const struct out_summary *s);
 	int (*count)(struct out *o, unsigned long n);
+	/* After the last row of a listing; a no-op but where rows are aggregated (prom). */
+	int (*end)(struct out *o, const struct out_end *e);
 };
 
 /* Output is gathered here and written in large pieces (and by out_flush). */
@@ -96,13 +106,21 @@ struct out {
 		char text[33];
 		uint8_t len;       /* with the comma; 0: no key, or too long */
 	} keys[OUT_F_COUNT];
+	void *state;      /* a format's own, made by its begin, freed by out_close */
 };
 
 extern const struct out_format out_table_format;   /* table.c */
 extern const struct out_format out_json_format;    /* jsonl.c */
+extern const struct out_format out_prom_format;    /* prom.c */
 
 /* Sets o up to write cfg's format to f (cfg must outlive o). */
 void out_open(struct out *o, const struct out_config *cfg, FILE *f);
+
+/* Frees what the format kept between its ops (o->state); o can be opened again. */
+void out_close(struct out *o);
+
+/* An op that does nothing, for the formats with nothing to write at the end. */
+int out_end_nothing(struct out *o, const struct out_end *e);
 
 /*
  * Writes what the operations gathered to f (not fflush: f's own buffer is

@@ -228,4 +228,5 @@ const struct out_format out_table_format = {
 	.event = table_event,
 	.summary = table_summary,
 	.count = table_count,
+	.end = out_end_nothing,
 };

@@ -16,7 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "atomicfile.h"
 #include "clock.h"
 #include "error.h"
 #include "numparse.h"
@@ -414,6 +418,77 @@ static void test_clock(void **state)
 	assert_true(clock_now_ms() - a < 30000);
 }
 
+/* ---- atomicfile ------------------------------------------------------------- */
+
+/* How many entries the folder holds, . and .. aside. */
+static int entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void test_atomicfile(void **state)
+{
+	char dir[] = "/tmp/tcpstat-atomicfile-XXXXXX", path[64], buf[64];
+	struct tcpstat_error err = { 0 };
+	struct atomicfile a;
+	struct stat st;
+	mode_t old_mask = umask(022);
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/tcpstat.prom", dir);
+	/* While it is written, only a hidden temporary file, not named *.prom. */
+	assert_int_equal(atomicfile_open(&a, path, &err), 0);
+	fputs("first\n", a.f);
+	assert_int_equal(entries(dir), 1);
+	assert_int_equal(strncmp(strrchr(a.tmp, '/'), "/.tcpstat.prom.", 15), 0);
+	assert_int_equal(atomicfile_commit(&a, &err), 0);
+	assert_int_equal(entries(dir), 1);
+	slurp(path, buf, sizeof(buf));
+	assert_string_equal(buf, "first\n");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0644);
+	/* Given up: the old file stays as it was, the temporary file goes. */
+	assert_int_equal(atomicfile_open(&a, path, &err), 0);
+	fputs("half", a.f);
+	atomicfile_abort(&a);
+	assert_int_equal(entries(dir), 1);
+	slurp(path, buf, sizeof(buf));
+	assert_string_equal(buf, "first\n");
+	/* Replaced whole. */
+	assert_int_equal(atomicfile_open(&a, path, &err), 0);
+	fputs("second\n", a.f);
+	assert_int_equal(atomicfile_commit(&a, &err), 0);
+	slurp(path, buf, sizeof(buf));
+	assert_string_equal(buf, "second\n");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+	/* A folder that is not there: an error naming the file. */
+	snprintf(path, sizeof(path), "%s/tcpstat.prom", dir);
+	assert_int_equal(atomicfile_open(&a, path, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, path));
+	umask(old_mask);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_err_set),
 		cmocka_unit_test(test_err_set_truncates),
 		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_atomicfile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,6 +138,36 @@ static void test_defaults(void **state)
 	assert_int_equal(o.out.columns[5], OUT_F_STATE);
 }
 
+/* --metrics, --metrics-file (which implies it) and --metrics-top. */
+static void test_metrics_options(void **state)
+{
+	static const char *const plain[] = { "--metrics", "-p", "443", NULL };
+	static const char *const file[] = { "--metrics-file", "/run/t.prom", "-w", "5",
+					    "--metrics-top", "0", NULL };
+	static const char *const file_json[] = { "--metrics-file", "t.prom", "-j", NULL };
+	struct tcpstat_opts o;
+	struct tcpstat_error err;
+
+	(void)state;
+	assert_int_equal(parse_args(plain, &o, &err), 0);
+	assert_int_equal(o.out.kind, OUT_PROM);
+	assert_int_equal(o.out.metrics_top, 10);
+	assert_int_equal(o.report, OPTS_REPORT_ROWS);
+	assert_null(o.metrics_file);
+	assert_int_equal(o.lists.n_port, 1);
+	assert_int_equal(parse_args(file, &o, &err), 0);
+	assert_int_equal(o.out.kind, OUT_PROM);
+	assert_int_equal(o.out.metrics_top, 0);
+	assert_int_equal(o.mode, OPTS_MODE_WATCH);
+	assert_int_equal(o.watch_ms, 5000);
+	/* (It points into argv, which parse_args has freed.) */
+	assert_non_null(o.metrics_file);
+	/* --metrics-file clashes as --metrics does. */
+	assert_int_equal(parse_args(file_json, &o, &err), -EINVAL);
+	assert_string_equal(err.msg, "--metrics prints no rows: it cannot go with --json and "
+			    "--columns");
+}
+
 /* opts_parse starts from a clean struct and a reset getopt every time. */
 static void test_no_state_carried_over(void **state)
 {
@@ -897,6 +927,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_no_state_carried_over),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_metrics_options),
 		cmocka_unit_test(test_port_options),
 		cmocka_unit_test(test_too_many_values),
 		cmocka_unit_test(test_state_options),

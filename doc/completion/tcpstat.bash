@@ -52,6 +52,7 @@ _tcpstat()
 		-P --processes -o --timers -e --extend -H --no-header
 		-O --columns -j --json -S --summary -c --count -q --quiet
 		-i --info -m --memory --sort --top
+		--metrics --metrics-file --metrics-top
 		-w --watch -E --events --interval --wait-clear
 		-N --netns --netns-pid --all-netns
 		-K --kill --dry-run --all
@@ -81,7 +82,7 @@ _tcpstat()
 	local with_value=(
 		-p --port --sport --dport -s --state --src --dst --pid --program
 		-O --columns --interval -B --backend --events-source -N --netns --netns-pid
-		--sort --top
+		--sort --top --metrics-file --metrics-top
 	)
 
 	# The option whose value is being completed, if any: "-s X", "-sX",
@@ -169,8 +170,14 @@ _tcpstat()
 		mapfile -t names < <(cat /proc/[0-9]*/comm 2>/dev/null | sort -u)
 		_tcpstat_words "$cur" "${names[@]}"
 		;;
+	--metrics-file)
+		# A file to write: the names bash would offer, one per line.
+		local files=()
+		mapfile -t files < <(compgen -f -- "$cur")
+		COMPREPLY=("${files[@]}")
+		;;
 	*)
-		# A port, an address or seconds: nothing to offer.
+		# A port, an address, seconds or a number: nothing to offer.
 		;;
 	esac
 

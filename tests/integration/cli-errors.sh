@@ -39,6 +39,15 @@ cases=(
 	"--pid 12x|tcpstat: invalid pid '12x' (expected 1-4194304); see 'tcpstat --help'"
 	"--pid 4194305|tcpstat: invalid pid '4194305' (expected 1-4194304); see 'tcpstat --help'"
 	"-j --columns state|tcpstat: --json prints every key: it cannot go with --columns; see 'tcpstat --help'"
+	"--metrics -j|tcpstat: --metrics prints no rows: it cannot go with --json and --columns; see 'tcpstat --help'"
+	"--metrics-file /tmp/x.prom -S|tcpstat: --metrics cannot go with --summary, --count and --quiet; see 'tcpstat --help'"
+	"--metrics -P|tcpstat: --metrics cannot go with --processes (--pid and --program select, and do); see 'tcpstat --help'"
+	"--metrics -E|tcpstat: --metrics cannot go with --events and --wait-clear; see 'tcpstat --help'"
+	"--metrics-top 5|tcpstat: --metrics-top goes with --metrics or --metrics-file; see 'tcpstat --help'"
+	"--metrics --metrics-top 1001|tcpstat: invalid --metrics-top '1001' (expected 0-1000); see 'tcpstat --help'"
+	"--metrics --metrics-top x|tcpstat: invalid --metrics-top 'x' (expected 0-1000); see 'tcpstat --help'"
+	"--metrics-file /tmp/|tcpstat: invalid metrics file '/tmp/' (expected a file name); see 'tcpstat --help'"
+	"--metrics-file /nonexistent-tcpstat/x.prom|tcpstat: metrics file '/nonexistent-tcpstat/x.prom': cannot create its temporary file: No such file or directory"
 )
 
 for entry in "${cases[@]}"; do
