@@ -226,7 +226,14 @@ bool filter_match(const struct filter *f, const struct tcpstat_sock *s,
 	return eval(&j, f->root, true);
 }
 
-/* The states a match may be in, by node; widen as in eval. */
+/* The kernel's state bits a STATES leaf may ask for: the states, and bound-inactive. */
+#define STATES_ASKABLE (TCPSTAT_STATES_ALL | TCPSTAT_STATEF_BOUND_INACTIVE)
+
+/*
+ * The states a match may be in, by node; widen as in eval. UINT32_MAX:
+ * not narrowed at all, so that a bound-inactive bit a STATES leaf asks
+ * for survives an AND with the other leaves.
+ */
 static uint32_t states_of(const struct filter *f, uint16_t i)
 {
 	const struct filter_node *n = &f->nodes[i];
@@ -239,16 +246,19 @@ static uint32_t states_of(const struct filter *f, uint16_t i)
 	case FILTER_OR:
 		return states_of(f, n->a) | states_of(f, n->b);
 	case FILTER_STATES:
-		return n->u.states & TCPSTAT_STATES_ALL;
+		return n->u.states & STATES_ASKABLE;
 	default:
 		/* NOT and the other leaves do not narrow the states (a superset). */
-		return TCPSTAT_STATES_ALL;
+		return UINT32_MAX;
 	}
 }
 
 uint32_t filter_states(const struct filter *f)
 {
-	return states_of(f, f->root);
+	uint32_t states = states_of(f, f->root);
+
+	/* Bound-inactive only where a leaf asked for it: it costs a walk of the bind table. */
+	return states == UINT32_MAX ? TCPSTAT_STATES_ALL : states;
 }
 
 static bool may_family(const struct filter *f, uint16_t i, int family)

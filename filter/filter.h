@@ -99,6 +99,8 @@ bool filter_match(const struct filter *f, const struct tcpstat_sock *s,
 /*
  * The states a matching record may be in ((1 << state) bits; for the
  * kernel's idiag_states) and whether it may be IPv4 and IPv6: a superset.
+ * The states include TCPSTAT_STATEF_BOUND_INACTIVE only when a STATES
+ * leaf asks for it and no branch of an OR leaves the states open.
  */
 uint32_t filter_states(const struct filter *f);
 bool filter_may_family(const struct filter *f, int family);

@@ -31,6 +31,13 @@ enum tcpstat_state {
 #define TCPSTAT_STATE_MAX 11
 /* Bit (1 << state) for every state above: what "all" means. */
 #define TCPSTAT_STATES_ALL 0xffeu
+/*
+ * A state bit that is only asked for, never reported (kernel >= 6.8,
+ * TCP_BOUND_INACTIVE; older kernels ignore the bit): sockets bound to a
+ * port but neither listening nor connected, which come back as CLOSE.
+ * --bind-check asks for it; "all" does not include it.
+ */
+#define TCPSTAT_STATEF_BOUND_INACTIVE (1u << 13)
 
 /* Timer kinds, as /proc's "tr" column and inet_diag's idiag_timer give them. */
 enum tcpstat_timer {

@@ -577,6 +577,26 @@ static void test_states_and_families(void **state)
 	assert_false(filter_may_family(&f, AF_INET6));
 }
 
+/* Bound-inactive (--bind-check) reaches the kernel through an AND, never by default. */
+static void test_states_bound_inactive(void **state)
+{
+	static struct filter f;
+	struct filter_lists q;
+
+	(void)state;
+	filter_lists_init(&q);
+	q.states = TCPSTAT_STATES_ALL | TCPSTAT_STATEF_BOUND_INACTIVE;
+	q.sport[q.n_sport++] = range(9999, 9999);
+	assert_int_equal(filter_from_lists(&f, &q), 0);
+	assert_int_equal(filter_states(&f), TCPSTAT_STATES_ALL | TCPSTAT_STATEF_BOUND_INACTIVE);
+	filter_lists_init(&q);
+	q.sport[q.n_sport++] = range(9999, 9999);
+	assert_int_equal(filter_from_lists(&f, &q), 0);
+	assert_int_equal(filter_states(&f), TCPSTAT_STATES_ALL);
+	filter_init(&f);
+	assert_int_equal(filter_states(&f), TCPSTAT_STATES_ALL);
+}
+
 /* ---- owners ---------------------------------------------------------------------- */
 
 static void test_owners(void **state)
@@ -684,6 +704,7 @@ int main(void)
 		cmocka_unit_test(test_tree_empty_and_false),
 		cmocka_unit_test(test_tree_full),
 		cmocka_unit_test(test_states_and_families),
+		cmocka_unit_test(test_states_bound_inactive),
 		cmocka_unit_test(test_owners),
 		cmocka_unit_test(test_unknown_under_not),
 		cmocka_unit_test(test_lists_owners),
