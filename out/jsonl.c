@@ -63,7 +63,7 @@ static void put_object(struct out *o, const char *key, int first, int last,
 	line_putc(l, '}');
 }
 
-static int json_row(struct out *o, const struct out_row *r)
+int out_json_socket(struct out *o, const struct out_row *r)
 {
 	struct line *l = &o->line;
 
@@ -78,8 +78,15 @@ static int json_row(struct out *o, const struct out_row *r)
 		put_object(o, "info", OUT_F_INFO_FIRST, OUT_F_INFO_LAST, r);
 	if (r->s->present & TCPSTAT_HAS_MEMORY)
 		put_object(o, "memory", OUT_F_MEM_FIRST, OUT_F_MEM_LAST, r);
-	line_puts(l, "}\n");
+	line_putc(l, '}');
 	return l->error ? -1 : 0;
+}
+
+static int json_row(struct out *o, const struct out_row *r)
+{
+	out_json_socket(o, r);
+	line_putc(&o->line, '\n');
+	return o->line.error ? -1 : 0;
 }
 
 static int json_begin(struct out *o)

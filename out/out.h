@@ -147,6 +147,12 @@ void out_default_columns_ext(struct out_config *cfg, bool extend, bool processes
  */
 int out_add_column(struct out_config *cfg, const char *name, size_t len);
 
+/*
+ * One socket as -j writes it, without the newline: for an object that
+ * holds sockets (--bind-check's blockers). Returns as the ops do.
+ */
+int out_json_socket(struct out *o, const struct out_row *r);
+
 /* Lists -O's column names with what they hold, to f. Returns as the ops do. */
 int out_columns_help(FILE *f);
 
