@@ -143,6 +143,26 @@ static int events(const struct tcpstat_opts *opts, const volatile sig_atomic_t *
 	return rc < 0 ? print_error(&err) : EXIT_MATCH;
 }
 
+/* --bind-check and --connect-check: 0 when the bind or connect would succeed, else 1. */
+static int check(const struct tcpstat_opts *opts, const volatile sig_atomic_t *stop)
+{
+	struct tcpstat_error err = { 0 };
+	struct check_result res;
+	int rc;
+
+	if (opts->mode == OPTS_MODE_CONNECT_CHECK)
+		rc = connectcheck_run(opts, stdout, &res, &err);
+	else if (opts->wait_clear)
+		rc = bindcheck_wait_clear(opts, stop, &res, &err);
+	else
+		rc = bindcheck_run(opts, stdout, &res, &err);
+	if (opts->verbose)
+		say_fallback(&res.dump, opts->dump.want);
+	if (rc < 0)
+		return print_error(&err);
+	return res.ok ? EXIT_MATCH : EXIT_NO_MATCH;
+}
+
 /* --help, --version, -O help: written whole, or a failure. */
 static int info(const struct tcpstat_opts *opts)
 {
@@ -177,6 +197,9 @@ static int run_mode(const struct tcpstat_opts *opts, int argc, char **argv)
 		return rc < 0 ? print_error(&err) : rc;
 	case OPTS_MODE_KILL:
 		return kill_mode(opts);
+	case OPTS_MODE_BIND_CHECK:
+	case OPTS_MODE_CONNECT_CHECK:
+		return check(opts, stop);
 	default:
 		return list(opts);
 	}

@@ -1,9 +1,10 @@
 /*
  * modes.h - what tcpstat does once the options are read: one listing,
  * the listing again and again (-w), until nothing matches (--wait-clear),
- * or the changes as they happen (-E). Each mode reads the options, runs
- * dump/ or events/, and hands what comes out to out/; none prints errors
- * or picks the exit status: main does.
+ * the changes as they happen (-E), or why a bind or a connect would fail
+ * (--bind-check, --connect-check). Each mode reads the options, runs
+ * dump/ or events/ (and explain/), and hands what comes out to out/; none
+ * prints errors or picks the exit status: main does.
  */
 #ifndef TCPSTAT_CMD_MODES_H
 #define TCPSTAT_CMD_MODES_H
@@ -121,5 +122,38 @@ struct kill_result {
  */
 int kill_run(const struct tcpstat_opts *o, FILE *f, FILE *errf, struct kill_result *res,
 	     struct tcpstat_error *err);
+
+/* What --bind-check or --connect-check found. */
+struct check_result {
+	bool ok;                  /* a plain bind, or a connect, would succeed now */
+	struct dump_result dump;  /* the backend that answered, any fallback */
+};
+
+/*
+ * --bind-check: the four trial binds of o->target, the sockets in the way
+ * and explain/'s judgement, as a report or one JSON object on f (nothing
+ * with -q). Returns 0 with res filled, or a negative errno with err
+ * filled; on error nothing has been written unless the report outgrew
+ * out/'s batch (tens of thousands of blockers).
+ */
+int bindcheck_run(const struct tcpstat_opts *o, FILE *f, struct check_result *res,
+		  struct tcpstat_error *err);
+
+/*
+ * --bind-check with --wait-clear: tries the binds every o->interval_ms
+ * until a plain one succeeds (returns 0), the timeout passes or *stop is
+ * set (returns 1); a negative errno with err filled on error. Writes
+ * nothing to stdout; on a terminal, stderr says what it waits for.
+ */
+int bindcheck_wait_clear(const struct tcpstat_opts *o, const volatile sig_atomic_t *stop,
+			 struct check_result *res, struct tcpstat_error *err);
+
+/*
+ * --connect-check: the ephemeral port budget towards o->target, as a
+ * report or one JSON object on f (nothing with -q). Returns as
+ * bindcheck_run does.
+ */
+int connectcheck_run(const struct tcpstat_opts *o, FILE *f, struct check_result *res,
+		     struct tcpstat_error *err);
 
 #endif

@@ -45,6 +45,8 @@ enum opt_id {
 	OPT_METRICS,
 	OPT_METRICS_FILE,
 	OPT_METRICS_TOP,
+	OPT_BIND_CHECK,
+	OPT_CONNECT_CHECK,
 };
 
 struct opt_spec {
@@ -164,6 +166,19 @@ static const struct opt_spec specs[] = {
 	{ "dry-run", OPT_DRY_RUN, no_argument, NULL, NULL,
 	  "with -K: print what would be ended, end nothing" },
 	{ "all", OPT_ALL, no_argument, NULL, NULL, "with -K and no selection: end every socket" },
+	{ "bind-check", OPT_BIND_CHECK, required_argument, "[ADDR:]PORT", "Explaining:",
+	  "can a server bind PORT now? tries plain bind(),\n"
+	  "SO_REUSEADDR, SO_REUSEPORT and both (nothing is\n"
+	  "left behind), lists the sockets in the way, says\n"
+	  "why and for how long; exit 0 if a plain bind\n"
+	  "would succeed, else 1. ADDR defaults to 0.0.0.0;\n"
+	  "IPv6 in brackets: [::]:9999, [::1]:8080. With\n"
+	  "--wait-clear: wait until a plain bind succeeds" },
+	{ "connect-check", OPT_CONNECT_CHECK, required_argument, "ADDR:PORT", NULL,
+	  "how many local ports connect() has left towards\n"
+	  "ADDR:PORT (ip_local_port_range, less reserved\n"
+	  "and in-use ones; TIME_WAIT as tcp_tw_reuse says);\n"
+	  "exit 0 if some remain, 1 if none" },
 	{ "backend", OPT_BACKEND, required_argument, "NAME", "Backend:",
 	  "auto (default: netlink, else /proc), netlink, proc" },
 	{ "events-source", OPT_EVENTS_SOURCE, required_argument, "NAME", NULL,
@@ -186,6 +201,22 @@ struct clash {
 	int b[4];               /* ... and any of these (0 ends the list) */
 	const char *msg;
 };
+
+/* The checks choose the sockets they look at: no selection option goes with them. */
+#define SELECTION_OPTIONS "--port, --sport, --dport, --state, --listening, --ipv4, " \
+	"--ipv6, --src, --dst, --pid or --program"
+#define BIND_CHECK_SELECTS "--bind-check chooses the sockets itself: it cannot go with " \
+	SELECTION_OPTIONS
+#define CONNECT_CHECK_SELECTS "--connect-check chooses the sockets itself: it cannot go " \
+	"with " SELECTION_OPTIONS
+/* The trial binds run where tcpstat runs: another namespace's sockets would not explain them. */
+#define CHECKS_OWN_NETNS "--bind-check and --connect-check look at tcpstat's own network " \
+	"namespace: they cannot go with --netns, --netns-pid or --all-netns (run tcpstat there)"
+#define CHECKS_NO_METRICS "--bind-check and --connect-check cannot go with --metrics, " \
+	"--metrics-file or --metrics-top"
+#define CONNECT_CHECK_LISTS_NONE "--connect-check lists no sockets: it cannot go with " \
+	"--count, --summary, --columns, --no-header, --processes, --timers, --extend, " \
+	"--info, --memory, --kill, --sort or --top"
 
 static const struct clash clashes[] = {
 	{ OPT_SUMMARY, { OPT_COLUMNS }, "--summary prints no columns: it cannot go with --columns" },
@@ -235,6 +266,32 @@ static const struct clash clashes[] = {
 	  "--info adds columns: it cannot go with --events and --wait-clear" },
 	{ OPT_MEMORY, { OPT_EVENTS, OPT_WAIT_CLEAR },
 	  "--memory adds columns: it cannot go with --events and --wait-clear" },
+	{ OPT_BIND_CHECK, { OPT_CONNECT_CHECK },
+	  "--bind-check and --connect-check cannot be combined" },
+	{ OPT_BIND_CHECK, { OPT_WATCH, OPT_EVENTS }, "--bind-check cannot go with --watch or --events" },
+	{ OPT_BIND_CHECK, { OPT_COUNT, OPT_SUMMARY },
+	  "--bind-check cannot go with --count or --summary" },
+	{ OPT_BIND_CHECK, { OPT_PORT, OPT_SPORT, OPT_DPORT, OPT_STATE }, BIND_CHECK_SELECTS },
+	{ OPT_BIND_CHECK, { OPT_LISTENING, OPT_IPV4, OPT_IPV6, OPT_SRC }, BIND_CHECK_SELECTS },
+	{ OPT_BIND_CHECK, { OPT_DST, OPT_PID, OPT_PROGRAM }, BIND_CHECK_SELECTS },
+	{ OPT_CONNECT_CHECK, { OPT_WATCH, OPT_EVENTS, OPT_WAIT_CLEAR },
+	  "--connect-check cannot go with --watch, --events or --wait-clear" },
+	{ OPT_CONNECT_CHECK, { OPT_COUNT, OPT_SUMMARY, OPT_COLUMNS, OPT_NO_HEADER },
+	  CONNECT_CHECK_LISTS_NONE },
+	{ OPT_CONNECT_CHECK, { OPT_PROCESSES, OPT_TIMERS, OPT_EXTEND }, CONNECT_CHECK_LISTS_NONE },
+	{ OPT_CONNECT_CHECK, { OPT_PORT, OPT_SPORT, OPT_DPORT, OPT_STATE }, CONNECT_CHECK_SELECTS },
+	{ OPT_CONNECT_CHECK, { OPT_LISTENING, OPT_IPV4, OPT_IPV6, OPT_SRC }, CONNECT_CHECK_SELECTS },
+	{ OPT_CONNECT_CHECK, { OPT_DST, OPT_PID, OPT_PROGRAM }, CONNECT_CHECK_SELECTS },
+	{ OPT_BIND_CHECK, { OPT_NETNS, OPT_NETNS_PID, OPT_ALL_NETNS }, CHECKS_OWN_NETNS },
+	{ OPT_CONNECT_CHECK, { OPT_NETNS, OPT_NETNS_PID, OPT_ALL_NETNS }, CHECKS_OWN_NETNS },
+	{ OPT_BIND_CHECK, { OPT_KILL, OPT_SORT, OPT_TOP },
+	  "--bind-check cannot go with --kill, --sort or --top" },
+	{ OPT_CONNECT_CHECK, { OPT_KILL, OPT_SORT, OPT_TOP }, CONNECT_CHECK_LISTS_NONE },
+	{ OPT_CONNECT_CHECK, { OPT_INFO, OPT_MEMORY }, CONNECT_CHECK_LISTS_NONE },
+	{ OPT_BIND_CHECK, { OPT_METRICS, OPT_METRICS_FILE, OPT_METRICS_TOP },
+	  CHECKS_NO_METRICS },
+	{ OPT_CONNECT_CHECK, { OPT_METRICS, OPT_METRICS_FILE, OPT_METRICS_TOP },
+	  CHECKS_NO_METRICS },
 };
 
 /* Periods and timeouts, in milliseconds. */
@@ -734,6 +791,9 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct p
 			return fail(err, "invalid interval '%s' (expected seconds, at least 0.01)",
 				    arg);
 		return 0;
+	case OPT_BIND_CHECK:
+	case OPT_CONNECT_CHECK:
+		return explain_parse_target(arg, c == OPT_CONNECT_CHECK, &o->target, err);
 	case OPT_QUIET:
 		p->quiet = true;
 		return 0;
@@ -903,6 +963,13 @@ static int settle(struct tcpstat_opts *o, const struct parsing *p, struct tcpsta
 	o->dump.all_owners = show_owners;
 	o->dump.filter = &o->filter;
 	o->dump.want = wanted(out, p);
+	/* --wait-clear, given with --bind-check, waits for the bind instead. */
+	if (given(p, OPT_BIND_CHECK)) {
+		o->wait_clear = o->mode == OPTS_MODE_WAIT_CLEAR;
+		o->mode = OPTS_MODE_BIND_CHECK;
+	}
+	if (given(p, OPT_CONNECT_CHECK))
+		o->mode = OPTS_MODE_CONNECT_CHECK;
 	if (filter_from_lists(&o->filter, &o->lists) < 0)
 		return fail(err, "too many filters for one expression");
 	return check_netlink_only(o, p, err);
@@ -983,7 +1050,11 @@ void opts_usage(FILE *f)
 
 		if (s->section)
 			fprintf(f, "\n%s%s", s->section, s->section[0] ? "\n" : "");
-		fprintf(f, "%s%*s", left, n < USAGE_HELP_COLUMN ? USAGE_HELP_COLUMN - n : 1, "");
+		/* A left column too long for its help goes on a line of its own. */
+		if (n >= USAGE_HELP_COLUMN)
+			fprintf(f, "%s\n%*s", left, USAGE_HELP_COLUMN, "");
+		else
+			fprintf(f, "%s%*s", left, USAGE_HELP_COLUMN - n, "");
 		for (const char *h = s->help; *h; h++) {
 			fputc(*h, f);
 			if (*h == '\n')
@@ -995,6 +1066,7 @@ void opts_usage(FILE *f)
 	      "Examples:\n"
 	      "  tcpstat -p 9999                  what is on port 9999?\n"
 	      "  tcpstat -o -s time-wait          TIME_WAIT sockets, with time left\n"
-	      "  tcpstat -q -l --sport 9999 || echo free    is anything listening on 9999?\n",
+	      "  tcpstat -q -l --sport 9999 || echo free    is anything listening on 9999?\n"
+	      "  tcpstat --bind-check 9999        why does bind() of port 9999 fail?\n",
 	      f);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "dump.h"
+#include "explain.h"
 #include "filter.h"
 #include "lists.h"
 #include "out.h"
@@ -27,6 +28,8 @@ enum opts_mode {
 	OPTS_MODE_EVENTS,      /* -E: state transitions */
 	OPTS_MODE_WAIT_CLEAR,  /* --wait-clear: until nothing matches */
 	OPTS_MODE_KILL,        /* -K: end the matching sockets */
+	OPTS_MODE_BIND_CHECK,     /* --bind-check: can this port be bound now? */
+	OPTS_MODE_CONNECT_CHECK,  /* --connect-check: local ports left towards a destination */
 };
 
 /* --sort's keys, in order: field ids (out/fields.h), each ascending or not. */
@@ -68,6 +71,8 @@ struct tcpstat_opts {
 	unsigned long top;           /* --top: at most this many rows; 0: all */
 	bool dry_run;                /* -K --dry-run: print, end nothing */
 	const char *metrics_file;    /* --metrics-file (argv's); NULL: stdout */
+	struct explain_target target;  /* --bind-check's or --connect-check's */
+	bool wait_clear;               /* --bind-check with --wait-clear */
 };
 
 /*

@@ -1,10 +1,11 @@
 /*
  * bindtrial.c - the bind-check integration test's helper.
  *
- *   bindtrial listen [-a] [-p] [-6] ADDR PORT
+ *   bindtrial listen [-a] [-p] [-6] [-n] ADDR PORT
  *       a listener with SO_REUSEADDR (-a), SO_REUSEPORT (-p), IPV6_V6ONLY
- *       on (-6; off otherwise, whatever net.ipv6.bindv6only says); prints
- *       "ready" and waits for SIGTERM or SIGINT.
+ *       on (-6; off otherwise, whatever net.ipv6.bindv6only says), or with
+ *       -n a socket that is bound but never listens (bound-inactive);
+ *       prints "ready" and waits for SIGTERM or SIGINT.
  *   bindtrial trial [ADDR:]PORT
  *       explain/'s four trial binds, one "NAME RESULT" line each; exit 0
  *       when the plain bind succeeded, 1 when not, 2 on bad input.
@@ -32,13 +33,15 @@ static int set_opt(int fd, int level, int name, int value)
 
 static int do_listen(int argc, char **argv)
 {
-	bool reuseaddr = false, reuseport = false, v6only = false;
+	bool reuseaddr = false, reuseport = false, v6only = false, no_listen = false;
 	struct sockaddr_storage ss = { 0 };
 	sigset_t set;
 	int c, fd, sig;
 
-	while ((c = getopt(argc, argv, "ap6")) != -1) {
-		if (c == 'a')
+	while ((c = getopt(argc, argv, "ap6n")) != -1) {
+		if (c == 'n')
+			no_listen = true;
+		else if (c == 'a')
 			reuseaddr = true;
 		else if (c == 'p')
 			reuseport = true;
@@ -70,7 +73,7 @@ static int do_listen(int argc, char **argv)
 	    (reuseport && set_opt(fd, SOL_SOCKET, SO_REUSEPORT, 1)) ||
 	    (family == AF_INET6 && set_opt(fd, IPPROTO_IPV6, IPV6_V6ONLY, v6only)))
 		return 1;
-	if (bind(fd, (struct sockaddr *)&ss, sizeof(ss)) < 0 || listen(fd, 16) < 0) {
+	if (bind(fd, (struct sockaddr *)&ss, sizeof(ss)) < 0 || (!no_listen && listen(fd, 16) < 0)) {
 		perror("bindtrial: bind/listen");
 		return 1;
 	}
@@ -110,6 +113,7 @@ int main(int argc, char **argv)
 		return do_listen(argc - 1, argv + 1);
 	if (argc == 3 && strcmp(argv[1], "trial") == 0)
 		return do_trial(argv[2]);
-	fprintf(stderr, "usage: bindtrial listen [-a] [-p] [-6] ADDR PORT | bindtrial trial [ADDR:]PORT\n");
+	fprintf(stderr, "usage: bindtrial listen [-a] [-p] [-6] [-n] ADDR PORT | "
+		"bindtrial trial [ADDR:]PORT\n");
 	return 2;
 }

@@ -686,6 +686,20 @@ static const struct error_case error_cases[] = {
 	{ { "--top=x" }, "invalid row count 'x' (expected 1-2147483648)" },
 	{ { "--top=3", "-E" }, "--top limits a listing: it cannot go with --events and --wait-clear" },
 	{ { "-i", "-E" }, "--info adds columns: it cannot go with --events and --wait-clear" },
+	/* --bind-check, --connect-check */
+	{ { "--bind-check", "0" }, "invalid port '0' in --bind-check '0' (expected 1-65535)" },
+	{ { "--bind-check=[::1]" },
+	  "invalid --bind-check '[::1]' (expected [ADDR:]PORT, IPv6 in brackets: [::1]:8080)" },
+	{ { "--connect-check", "9999" },
+	  "invalid --connect-check '9999' (expected ADDR:PORT, IPv6 in brackets: [::1]:8080)" },
+	{ { "--bind-check", "1", "-w" }, "--bind-check cannot go with --watch or --events" },
+	{ { "-S", "--bind-check", "1" }, "--bind-check cannot go with --count or --summary" },
+	{ { "--bind-check", "1", "--connect-check", "::1" },
+	  "invalid --connect-check '::1' (expected ADDR:PORT, IPv6 in brackets: [::1]:8080)" },
+	{ { "--connect-check", "[::1]:1", "-e" }, "--connect-check lists no sockets: it cannot go "
+	  "with --count, --summary, --columns, --no-header, --processes, --timers, --extend, "
+	  "--info, --memory, --kill, --sort or --top" },
+	{ { "--bind-check", "1", "-K" }, "--bind-check cannot go with --kill, --sort or --top" },
 };
 
 static void test_errors(void **state)
@@ -702,6 +716,41 @@ static void test_errors(void **state)
 				 c->args[0], c->args[1] ? c->args[1] : "", rc, err.msg, c->msg);
 		assert_int_equal(err.errnum, 0);
 	}
+}
+
+/* The checks: their mode, target, and --wait-clear turned into a wait for the bind. */
+static void test_check_modes(void **state)
+{
+	static const char *const bind4[] = { "--bind-check", "9999", NULL };
+	static const char *const bind6_wait[] = { "--wait-clear=5", "--bind-check", "[::1]:8080",
+						  NULL };
+	static const char *const bind_json[] = { "--bind-check=127.0.0.1:80", "-j", "-P", NULL };
+	static const char *const connect_q[] = { "--connect-check", "127.0.0.1:9999", "-q", NULL };
+	struct tcpstat_opts o;
+	struct tcpstat_error err;
+
+	(void)state;
+	assert_int_equal(parse_args(bind4, &o, &err), 0);
+	assert_int_equal(o.mode, OPTS_MODE_BIND_CHECK);
+	assert_int_equal(o.target.port, 9999);
+	assert_int_equal(o.target.family, AF_INET);
+	assert_true(o.target.wildcard);
+	assert_false(o.wait_clear);
+	assert_int_equal(o.lists.states, TCPSTAT_STATES_ALL);
+	assert_int_equal(parse_args(bind6_wait, &o, &err), 0);
+	assert_int_equal(o.mode, OPTS_MODE_BIND_CHECK);
+	assert_true(o.wait_clear);
+	assert_int_equal(o.timeout_ms, 5000);
+	assert_int_equal(o.target.family, AF_INET6);
+	assert_false(o.target.wildcard);
+	assert_int_equal(parse_args(bind_json, &o, &err), 0);
+	assert_int_equal(o.mode, OPTS_MODE_BIND_CHECK);
+	assert_int_equal(o.out.kind, OUT_JSON);
+	assert_true(o.dump.owners);
+	assert_int_equal(parse_args(connect_q, &o, &err), 0);
+	assert_int_equal(o.mode, OPTS_MODE_CONNECT_CHECK);
+	assert_int_equal(o.report, OPTS_REPORT_NONE);
+	assert_int_equal(o.target.port, 9999);
 }
 
 /*
@@ -937,6 +986,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_info_sort_kill),
 		cmocka_unit_test(test_error_unknown_in_cluster_after_long_option),
+		cmocka_unit_test(test_check_modes),
 		cmocka_unit_test(test_parse_ports),
 		cmocka_unit_test(test_parse_states),
 		cmocka_unit_test(test_parse_prefix),

@@ -56,6 +56,7 @@ _tcpstat()
 		-w --watch -E --events --interval --wait-clear
 		-N --netns --netns-pid --all-netns
 		-K --kill --dry-run --all
+		--bind-check --connect-check
 		-B --backend --events-source -v --verbose -h --help -V --version
 	)
 	local states=(
@@ -83,6 +84,7 @@ _tcpstat()
 		-p --port --sport --dport -s --state --src --dst --pid --program
 		-O --columns --interval -B --backend --events-source -N --netns --netns-pid
 		--sort --top --metrics-file --metrics-top
+		--bind-check --connect-check
 	)
 
 	# The option whose value is being completed, if any: "-s X", "-sX",

@@ -24,7 +24,7 @@ for prog in tcpstat echo-server echo-client; do
 	check "$prog.1: .TH names the page and the version" \
 		".TH \"$prog\" \"1\" DATE \"tcpstat $TCPSTAT_VERSION\"" \
 		"$(grep '^\.TH ' "$page" | sed -E 's/"[0-9]{4}-[0-9]{2}-[0-9]{2}"/DATE/')"
-	# tcpstat(1) has its options in four sections of their own, below.
+	# tcpstat(1) has its options in five sections of their own, below.
 	if [ "$prog" = tcpstat ]; then
 		options=""
 	else
@@ -44,6 +44,7 @@ METRICS OPTIONS
 WATCHING OPTIONS
 NETWORK NAMESPACE OPTIONS
 KILL OPTIONS
+EXPLAINING OPTIONS
 OTHER OPTIONS
 STATES
 COLUMNS
