@@ -76,6 +76,20 @@ int filter_leaf_program(struct filter *f, const char *name)
 	return add_leaf(f, &n, FILTER_PROGRAM);
 }
 
+int filter_leaf_num(struct filter *f, enum filter_op op, uint64_t lo, uint64_t hi)
+{
+	struct filter_node n = { .u.num = { lo, hi } };
+
+	return add_leaf(f, &n, op);
+}
+
+int filter_leaf_autobound(struct filter *f, struct tcpstat_port_range r)
+{
+	struct filter_node n = { .side = FILTER_LOCAL, .u.ports = r };
+
+	return add_leaf(f, &n, FILTER_AUTOBOUND);
+}
+
 static int add_inner(struct filter *f, enum filter_op op, int a, int b)
 {
 	struct filter_node n = { .op = (uint8_t)op };
@@ -170,6 +184,11 @@ static bool in_range(const struct tcpstat_port_range *r, uint16_t port)
 	return port >= r->lo && port <= r->hi;
 }
 
+static bool in_num(const struct filter_num *r, uint64_t v)
+{
+	return v >= r->lo && v <= r->hi;
+}
+
 /* widen: what an unknown leaf counts as, so the answer can only widen. */
 static bool eval(const struct judge *j, uint16_t i, bool widen)
 {
@@ -207,6 +226,19 @@ static bool eval(const struct judge *j, uint16_t i, bool widen)
 		if (j->unknown & FILTER_NO_OWNERS)
 			return widen;
 		return owned_by_program(j->owners, n->u.program);
+	case FILTER_AUTOBOUND:
+		return in_range(&n->u.ports, s->local_port);
+	case FILTER_UID:
+		return in_num(&n->u.num, s->uid);
+	case FILTER_RQ:
+		return in_num(&n->u.num, s->recv_q);
+	case FILTER_SQ:
+		return in_num(&n->u.num, s->send_q);
+	case FILTER_TIMER:
+		/* No timer running: no time left to compare. */
+		return s->timer != TCPSTAT_TIMER_OFF && in_num(&n->u.num, s->timer_ms);
+	case FILTER_INODE:
+		return in_num(&n->u.num, s->inode);
 	}
 	return false;
 }

@@ -25,6 +25,17 @@ enum filter_op {
 	FILTER_PREFIX,    /* address on side in u.prefix */
 	FILTER_PID,       /* held by process u.pid (needs the owners) */
 	FILTER_PROGRAM,   /* held by a process named u.program (needs the owners) */
+	FILTER_AUTOBOUND, /* local port in u.ports, the ephemeral range (ss's autobound) */
+	FILTER_UID,       /* uid in u.num */
+	FILTER_RQ,        /* Recv-Q in u.num */
+	FILTER_SQ,        /* Send-Q in u.num */
+	FILTER_TIMER,     /* a timer runs and its time left (ms) is in u.num */
+	FILTER_INODE,     /* inode in u.num */
+};
+
+/* An inclusive range of a number (UID ... INODE leaves). */
+struct filter_num {
+	uint64_t lo, hi;
 };
 
 enum filter_side { FILTER_LOCAL, FILTER_PEER };
@@ -40,6 +51,7 @@ struct filter_node {
 		struct tcpstat_port_range ports;
 		struct tcpstat_prefix prefix;
 		char program[TCPSTAT_COMM_MAX];   /* compared on its first 15 bytes */
+		struct filter_num num;
 	} u;
 };
 
@@ -67,6 +79,10 @@ int filter_leaf_ports(struct filter *f, enum filter_side side, struct tcpstat_po
 int filter_leaf_prefix(struct filter *f, enum filter_side side, const struct tcpstat_prefix *p);
 int filter_leaf_pid(struct filter *f, uint32_t pid);
 int filter_leaf_program(struct filter *f, const char *name);
+/* op is FILTER_UID, _RQ, _SQ, _TIMER or _INODE: that number in [lo, hi]. */
+int filter_leaf_num(struct filter *f, enum filter_op op, uint64_t lo, uint64_t hi);
+/* The local port in the ephemeral range r (the kernel picked it). */
+int filter_leaf_autobound(struct filter *f, struct tcpstat_port_range r);
 int filter_and(struct filter *f, int a, int b);
 int filter_or(struct filter *f, int a, int b);
 int filter_not(struct filter *f, int a);

@@ -18,7 +18,7 @@
  * entries is n atoms and n-1 JMPs to its end.
  *
  * Leaves the kernel cannot judge (states, families: the request carries
- * those; owners) are replaced by what can only widen the result: true, or
+ * those; owners; uid, queues, timers, inodes) are replaced by what can only widen the result: true, or
  * false under a NOT. tcpstat runs the whole tree on every record anyway.
  */
 #include <errno.h>
@@ -60,6 +60,7 @@ static enum shape shape_of(const struct filter *f, uint16_t i, bool widen)
 		return SHAPE_FALSE;
 	case FILTER_PORT:
 	case FILTER_PREFIX:
+	case FILTER_AUTOBOUND:
 		return SHAPE_CODE;
 	case FILTER_AND:
 		a = shape_of(f, n->a, widen);
@@ -232,6 +233,13 @@ static void gen(struct bc *b, uint16_t i, unsigned fail, bool widen)
 		place(b, past);
 		break;
 	case FILTER_PORT:
+	case FILTER_AUTOBOUND:
+		/*
+		 * autobound is judged as ss judges it in user space: the local
+		 * port in the ephemeral range, which /proc can tell too. The
+		 * kernel's INET_DIAG_BC_AUTO (no SOCK_BINDPORT_LOCK) is another
+		 * question that /proc cannot answer, so the backends would differ.
+		 */
 		put_ports(b, n, fail);
 		break;
 	case FILTER_PREFIX:

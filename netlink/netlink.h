@@ -15,8 +15,8 @@
 
 /*
  * Room for the longest bytecode a filter can make: TCPSTAT_MAX_FILTERS
- * entries in every option list is about 4.6 KiB; past this a filter is
- * refused (E2BIG) rather than cut.
+ * entries in every option list is about 4.6 KiB; past this (a long
+ * expression) the request carries no program and tcpstat alone filters.
  */
 #define NL_BYTECODE_MAX 8192
 
