@@ -18,6 +18,8 @@
 #include "numparse.h"
 #include "options.h"
 #include "prom.h"
+#include "parse.h"
+#include "states.h"
 
 /* Every option, short ones by their letter, long-only ones past every char. */
 enum opt_id {
@@ -27,6 +29,7 @@ enum opt_id {
 	OPT_WATCH = 'w', OPT_EVENTS = 'E', OPT_QUIET = 'q', OPT_BACKEND = 'B',
 	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V', OPT_NETNS = 'N',
 	OPT_INFO = 'i', OPT_MEMORY = 'm', OPT_KILL = 'K',
+	OPT_FILTER_FILE = 'F',
 	OPT_SPORT = 256,
 	OPT_DPORT,
 	OPT_SRC,
@@ -83,6 +86,9 @@ static const struct opt_spec specs[] = {
 	{ "pid", OPT_PID, required_argument, "PID", NULL, "held by this process" },
 	{ "program", OPT_PROGRAM, required_argument, "NAME", NULL,
 	  "held by a process of this name (comm)" },
+	{ "filter-file", OPT_FILTER_FILE, required_argument, "FILE", NULL,
+	  "also require the filter EXPRESSION in FILE (ss's\n"
+	  "language; lines starting with # are comments)" },
 	{ "processes", OPT_PROCESSES, no_argument, NULL, "Output:",
 	  "add the PID/Program name column (- for none or\n"
 	  "not visible); it, --pid and --program keep the\n"
@@ -367,59 +373,6 @@ int opts_parse_ports(const char *arg, struct tcpstat_port_range *out,
 	return 0;
 }
 
-/*
- * State names: netstat's, ss's, and the textbooks'. Compared after folding
- * case and '-' to '_', so "time-wait", "TIME_WAIT" and "Time_Wait" agree.
- */
-static const struct {
-	const char *name;
-	uint32_t mask;
-} state_words[] = {
-	{ "established", 1u << TCPSTAT_ESTABLISHED },
-	{ "estab", 1u << TCPSTAT_ESTABLISHED },
-	{ "syn_sent", 1u << TCPSTAT_SYN_SENT },
-	{ "syn_recv", 1u << TCPSTAT_SYN_RECV },
-	{ "syn_rcvd", 1u << TCPSTAT_SYN_RECV },
-	{ "syn_rcv", 1u << TCPSTAT_SYN_RECV },
-	{ "fin_wait1", 1u << TCPSTAT_FIN_WAIT1 },
-	{ "fin_wait_1", 1u << TCPSTAT_FIN_WAIT1 },
-	{ "fin_wait2", 1u << TCPSTAT_FIN_WAIT2 },
-	{ "fin_wait_2", 1u << TCPSTAT_FIN_WAIT2 },
-	{ "time_wait", 1u << TCPSTAT_TIME_WAIT },
-	{ "close", 1u << TCPSTAT_CLOSE },
-	{ "closed", 1u << TCPSTAT_CLOSE },
-	{ "close_wait", 1u << TCPSTAT_CLOSE_WAIT },
-	{ "last_ack", 1u << TCPSTAT_LAST_ACK },
-	{ "listen", 1u << TCPSTAT_LISTEN },
-	{ "listening", 1u << TCPSTAT_LISTEN },
-	{ "closing", 1u << TCPSTAT_CLOSING },
-	/* Groups, as ss defines them. */
-	{ "all", TCPSTAT_STATES_ALL },
-	{ "connected", TCPSTAT_STATES_ALL & ~(1u << TCPSTAT_LISTEN | 1u << TCPSTAT_CLOSE) },
-	{ "synchronized", TCPSTAT_STATES_ALL &
-		~(1u << TCPSTAT_LISTEN | 1u << TCPSTAT_CLOSE | 1u << TCPSTAT_SYN_SENT) },
-	{ "bucket", 1u << TCPSTAT_SYN_RECV | 1u << TCPSTAT_TIME_WAIT },
-	{ "big", TCPSTAT_STATES_ALL & ~(1u << TCPSTAT_SYN_RECV | 1u << TCPSTAT_TIME_WAIT) },
-};
-
-static bool state_word_mask(const char *word, size_t len, uint32_t *mask)
-{
-	char folded[16];
-
-	if (len == 0 || len >= sizeof(folded))
-		return false;
-	for (size_t i = 0; i < len; i++)
-		folded[i] = word[i] == '-' ? '_' : (char)tolower((unsigned char)word[i]);
-	folded[len] = '\0';
-	for (size_t i = 0; i < sizeof(state_words) / sizeof(state_words[0]); i++) {
-		if (strcmp(folded, state_words[i].name) == 0) {
-			*mask = state_words[i].mask;
-			return true;
-		}
-	}
-	return false;
-}
-
 int opts_parse_states(const char *arg, uint32_t *mask, struct tcpstat_error *err)
 {
 	const char *p = arg;
@@ -429,7 +382,7 @@ int opts_parse_states(const char *arg, uint32_t *mask, struct tcpstat_error *err
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		uint32_t word_mask;
 
-		if (!state_word_mask(p, len, &word_mask))
+		if (!filter_state_word(p, len, &word_mask))
 			return fail(err, "invalid state '%.*s' (see --help for the names)",
 				     (int)len, p);
 		*mask |= word_mask;
@@ -772,6 +725,9 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct p
 		return add_pid(arg, l, err);
 	case OPT_PROGRAM:
 		return add_program(arg, l, err);
+	case OPT_FILTER_FILE:
+		o->filter_file = arg;
+		return 0;
 	case OPT_WATCH:
 		if (arg && !parse_seconds(arg, WATCH_MIN_MS, &o->watch_ms))
 			return fail(err, "invalid watch interval '%s' (expected seconds, at least 0.1)",
@@ -926,6 +882,7 @@ static int check_netlink_only(struct tcpstat_opts *o, const struct parsing *p,
 		return 0;
 	for (size_t i = 0; i < sizeof(selection_opts) / sizeof(selection_opts[0]); i++)
 		selected |= given(p, selection_opts[i]);
+	selected |= o->expression;
 	if (!selected && !p->kill_all)
 		return fail(err, "--kill without a selection would end every socket: "
 			    "add --all to mean it");
@@ -934,10 +891,103 @@ static int check_netlink_only(struct tcpstat_opts *o, const struct parsing *p,
 	return 0;
 }
 
+/* The expression in a file (-F), read whole; NULL with err set on failure. */
+static char *read_filter_file(const char *path, struct tcpstat_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	size_t len;
+
+	if (!f) {
+		fail(err, "cannot read filter file '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	text = malloc(FILTER_FILE_MAX + 1);
+	if (!text) {
+		fclose(f);
+		fail(err, "cannot read filter file '%s': %s", path, strerror(ENOMEM));
+		return NULL;
+	}
+	len = fread(text, 1, FILTER_FILE_MAX + 1, f);
+	if (ferror(f) || len > FILTER_FILE_MAX || memchr(text, '\0', len)) {
+		if (ferror(f))
+			fail(err, "cannot read filter file '%s': %s", path, strerror(EIO));
+		else if (len > FILTER_FILE_MAX)
+			fail(err, "filter file '%s' is larger than %d bytes", path, FILTER_FILE_MAX);
+		else
+			fail(err, "filter file '%s' is not text (it has a NUL byte)", path);
+		fclose(f);
+		free(text);
+		return NULL;
+	}
+	fclose(f);
+	text[len] = '\0';
+	/* As ss reads -F files: a line starting with '#' is a comment. */
+	for (char *line = text; line && *line; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		if (*line == '#')
+			memset(line, ' ', strcspn(line, "\n"));
+	}
+	return text;
+}
+
+/* The ephemeral port range ("autobound"), as the kernel has it; its default if unreadable. */
+static struct tcpstat_port_range ephemeral_range(void)
+{
+	struct tcpstat_port_range r = { 32768, 60999 };
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+	unsigned lo, hi;
+
+	if (!f)
+		return r;
+	if (fscanf(f, "%u %u", &lo, &hi) == 2 && lo >= 1 && lo <= hi && hi <= 65535)
+		r = (struct tcpstat_port_range){ (uint16_t)lo, (uint16_t)hi };
+	fclose(f);
+	return r;
+}
+
+/* The filter expression of -F and of the words after the options, ANDed onto o->filter. */
+static int parse_expressions(struct tcpstat_opts *o, int n, char **words,
+			     struct tcpstat_error *err)
+{
+	struct filter_parse_env env;
+	char *text;
+	int rc = 0;
+
+	if (n == 0 && !o->filter_file)
+		return 0;
+	o->expression = true;
+	env.ephemeral = ephemeral_range();
+	if (o->filter_file) {
+		char msg[sizeof(err->msg)];
+
+		text = read_filter_file(o->filter_file, err);
+		if (!text)
+			return -EINVAL;
+		rc = filter_parse(&o->filter, 1, &text, &env, err);
+		free(text);
+		if (rc < 0) {
+			/* "filter: ..." becomes "filter file 'F': ...". */
+			snprintf(msg, sizeof(msg), "%s", err->msg + strlen("filter: "));
+			return fail(err, "filter file '%s': %s", o->filter_file, msg);
+		}
+	}
+	rc = filter_parse(&o->filter, (size_t)n, words, &env, err);
+	if (rc < 0)
+		return rc;
+	/* Polling modes judge records without their owners. */
+	if (filter_needs_owners(&o->filter) &&
+	    (o->mode == OPTS_MODE_EVENTS || o->mode == OPTS_MODE_WAIT_CLEAR))
+		return fail(err, "filter: pid and program cannot go with --events or --wait-clear");
+	return 0;
+}
+
 /* The struct the modes read, from what the options said. */
-static int settle(struct tcpstat_opts *o, const struct parsing *p, struct tcpstat_error *err)
+static int settle(struct tcpstat_opts *o, const struct parsing *p, int n_words, char **words,
+		  struct tcpstat_error *err)
 {
 	struct out_config *out = &o->out;
+	int rc;
 	bool show_owners;
 
 	if (p->metrics_top_given && !p->metrics)
@@ -972,6 +1022,9 @@ static int settle(struct tcpstat_opts *o, const struct parsing *p, struct tcpsta
 		o->mode = OPTS_MODE_CONNECT_CHECK;
 	if (filter_from_lists(&o->filter, &o->lists) < 0)
 		return fail(err, "too many filters for one expression");
+	rc = parse_expressions(o, n_words, words, err);
+	if (rc < 0)
+		return rc;
 	return check_netlink_only(o, p, err);
 }
 
@@ -995,9 +1048,9 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 		if (c == '?' || c == ':')
 			return bad_option(argc, argv, c, err);
 		/*
-		 * tcpstat takes no operands, so "-w 2" can mean "-w2" as users
-		 * of watch -n expect (and "--wait-clear 5" "--wait-clear=5");
-		 * getopt only hands over "-w2" and "--watch=2".
+		 * No filter expression starts with a number, so "-w 2" can mean
+		 * "-w2" as users of watch -n expect (and "--wait-clear 5"
+		 * "--wait-clear=5"); getopt only hands over "-w2" and "--watch=2".
 		 */
 		if ((c == OPT_WATCH || c == OPT_WAIT_CLEAR) && !optarg && optind < argc &&
 		    looks_like_seconds(argv[optind]))
@@ -1011,12 +1064,11 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 		    (rc = check_clashes(&p, err)) < 0 && strstr(err->msg, "be combined"))
 			return rc;
 	}
-	if (optind < argc)
-		return fail(err, "unexpected argument '%s'", argv[optind]);
+	/* The words left (getopt moved them to the end) are the filter expression. */
 	rc = check_clashes(&p, err);
 	if (rc < 0)
 		return rc;
-	return settle(o, &p, err);
+	return settle(o, &p, argc - optind, argv + optind, err);
 }
 
 /* The left column of --help: "  -p, --port PORT[-PORT]" or "      --sport ...". */
@@ -1040,7 +1092,7 @@ static int usage_left(char *buf, size_t size, const struct opt_spec *s)
 
 void opts_usage(FILE *f)
 {
-	fputs("Usage: tcpstat [OPTION]...\n"
+	fputs("Usage: tcpstat [OPTION]... [EXPRESSION]\n"
 	      "List the TCP sockets of this network namespace, IPv4 and IPv6, in netstat's\n"
 	      "columns. Exit status: 0 if a socket matched, 1 if none did, 2 on error.\n", f);
 	for (size_t i = 0; i < N_SPECS; i++) {
@@ -1067,6 +1119,9 @@ void opts_usage(FILE *f)
 	      "  tcpstat -p 9999                  what is on port 9999?\n"
 	      "  tcpstat -o -s time-wait          TIME_WAIT sockets, with time left\n"
 	      "  tcpstat -q -l --sport 9999 || echo free    is anything listening on 9999?\n"
-	      "  tcpstat --bind-check 9999        why does bind() of port 9999 fail?\n",
+	      "  tcpstat --bind-check 9999        why does bind() of port 9999 fail?\n"
+	      "  tcpstat state established '( dport = :443 or dport = :80 )'\n"
+	      "                                   ss's filter EXPRESSION (see FILTERS in tcpstat(1))\n"
+	      "  tcpstat 'not port = :22 and sq > 0'   data waiting to be sent, but not ssh\n",
 	      f);
 }

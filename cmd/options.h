@@ -73,10 +73,16 @@ struct tcpstat_opts {
 	const char *metrics_file;    /* --metrics-file (argv's); NULL: stdout */
 	struct explain_target target;  /* --bind-check's or --connect-check's */
 	bool wait_clear;               /* --bind-check with --wait-clear */
+	const char *filter_file;     /* -F: a filter expression's file, borrowed from argv */
+	bool expression;             /* a filter expression was given (words or -F) */
 };
 
+/* The largest -F file read. */
+#define FILTER_FILE_MAX 65536
+
 /*
- * Fills o from argv. Returns 0, or a negative errno with err->msg naming
+ * Fills o from argv: the options, then the words left as a filter
+ * expression (filter/parse.h), ANDed with them. Returns 0, or a negative errno with err->msg naming
  * the bad value (for main to print after "tcpstat: "). Never prints. o
  * must not be copied afterwards (o->dump points into it).
  */
