@@ -27,9 +27,10 @@ bpf_pkgs="clang bpftool libbpf-dev"
 # checks; hyperfine, time, net-tools (netstat): the quick benchmark;
 # mandoc: man page lint; bash-completion: its completionsdir and loader;
 # prometheus (promtool), prometheus-node-exporter, curl: the --metrics tests,
-# which start their own node_exporter in a private network namespace.
+# which start their own node_exporter in a private network namespace;
+# netbase: /etc/services, for the filter language's port names.
 test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools mandoc bash-completion
-	prometheus prometheus-node-exporter curl"
+	prometheus prometheus-node-exporter curl netbase"
 case $mode in
 run) pkgs="$build_pkgs $bpf_pkgs" ;;
 test) pkgs="$build_pkgs $bpf_pkgs $test_pkgs" ;;
