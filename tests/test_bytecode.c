@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/inet_diag.h>
@@ -22,6 +23,7 @@
 #include "filter.h"
 #include "lists.h"
 #include "netlink.h"
+#include "parse.h"
 
 /* ---- net/ipv4/inet_diag.c, as of Linux 6.x, in user space ------------- */
 
@@ -413,10 +415,24 @@ static void test_kernel_agrees_with_filter(void **state)
 
 /* ---- random trees: NOT, OR and AND across fields ----------------------- */
 
+/* A leaf the kernel cannot judge: owners, uid, queues, timer, inode. */
+static int random_widened_leaf(uint32_t *seed, struct filter *f)
+{
+	static const enum filter_op ops[] = { FILTER_UID, FILTER_RQ, FILTER_SQ, FILTER_TIMER,
+					      FILTER_INODE };
+	unsigned pick = next_random(seed) % 6;
+	uint64_t lo = next_random(seed) % 3;
+
+	if (pick == 5)
+		return filter_leaf_pid(f, next_random(seed) % 3);
+	return filter_leaf_num(f, ops[pick], lo, lo + next_random(seed) % 3);
+}
+
 /*
  * A random tree of depth at most depth. With exact, only the leaves the
- * bytecode judges (ports, addresses, TRUE, FALSE); otherwise also states,
- * families and pids, which it leaves to the evaluator (widened to "yes").
+ * bytecode judges (ports, addresses, autobound, TRUE, FALSE); otherwise
+ * also states, families, pids, uids, queues, timers and inodes, which it
+ * leaves to the evaluator (widened to "yes").
  */
 static int random_tree(uint32_t *seed, struct filter *f, unsigned depth, bool exact)
 {
@@ -438,6 +454,8 @@ static int random_tree(uint32_t *seed, struct filter *f, unsigned depth, bool ex
 				.op = next_random(seed) % 2 ? FILTER_TRUE : FILTER_FALSE });
 		return filter_leaf_states(f, next_random(seed) & TCPSTAT_STATES_ALL);
 	case 3:
+		if (exact && next_random(seed) % 2)
+			return filter_leaf_autobound(f, (struct tcpstat_port_range){ 32768, 60999 });
 		if (exact) {
 			random_range(seed, &r);
 			return filter_leaf_ports(f, side, r);
@@ -448,7 +466,7 @@ static int random_tree(uint32_t *seed, struct filter *f, unsigned depth, bool ex
 			random_prefix(seed, &p);
 			return filter_leaf_prefix(f, side, &p);
 		}
-		return filter_leaf_pid(f, next_random(seed) % 3);
+		return random_widened_leaf(seed, f);
 	case 5:
 		return filter_not(f, random_tree(seed, f, depth - 1, exact));
 	case 6:
@@ -464,6 +482,12 @@ static void random_tree_sock(uint32_t *seed, struct tcpstat_sock *s)
 {
 	random_sock(seed, s);
 	s->state = (uint8_t)(1 + next_random(seed) % TCPSTAT_STATE_MAX);
+	s->uid = next_random(seed) % 4;
+	s->recv_q = next_random(seed) % 4;
+	s->send_q = next_random(seed) % 4;
+	s->timer = (uint8_t)(next_random(seed) % 2);
+	s->timer_ms = next_random(seed) % 4;
+	s->inode = next_random(seed) % 4;
 }
 
 /*
@@ -574,6 +598,67 @@ static void test_request(void **state)
 	assert_int_equal(nl_build_request(buf, sizeof(buf), AF_INET, 1, tree(q)), 16 + 56);
 }
 
+/* Programs from the filter language: each passes the audit and agrees with the evaluator. */
+static void test_parsed_expressions(void **state)
+{
+	static const char *const exprs[] = {
+		"state established ( dport = :ssh or sport = :ssh )",
+		"dport != :80 and dport != :443",
+		"not ( src 127.0.0.0/8 or dst [::1] ) and sport > :1024",
+		"autobound or not autobound and sport < :100",
+		"! ( sport = :9999 dport = :40003 ) or uid = 0 and rq > 0",
+		"src [::ffff:127.0.0.1]/120:9997 or dst *:80 or src *",
+		"port >= :40000 timer < 5s inode != 0",
+	};
+	static const struct filter_parse_env env = { { 32768, 60999 } };
+	static struct filter f;
+	static uint8_t bc[NL_BYTECODE_MAX];
+	uint32_t seed = 99;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++) {
+		char *words[] = { (char *)exprs[i] };
+		struct tcpstat_error err;
+		int len;
+
+		filter_init(&f);
+		assert_int_equal(filter_parse(&f, 1, words, &env, &err), 0);
+		len = nl_bytecode_build(bc, sizeof(bc), &f);
+		assert_true(len >= 0);
+		if (len > 0 && kernel_audit(bc, len) != 0)
+			fail_msg("'%s': the kernel would refuse the program", exprs[i]);
+		for (unsigned j = 0; j < 200; j++) {
+			struct tcpstat_sock s;
+
+			random_tree_sock(&seed, &s);
+			if (filter_match(&f, &s, NULL, FILTER_KNOW_ALL) && len > 0 &&
+			    !kernel_run(bc, len, &s))
+				fail_msg("'%s': the kernel drops a match", exprs[i]);
+		}
+	}
+}
+
+/* An expression too long for one program: the request carries none. */
+static void test_expression_too_long_for_kernel(void **state)
+{
+	static const struct filter_parse_env env = { { 32768, 60999 } };
+	static struct filter f;
+	static char text[32768];
+	static uint8_t req[32768];
+	char *words[] = { text };
+	struct tcpstat_error err;
+	size_t n = 0;
+
+	(void)state;
+	for (unsigned i = 0; i < 400; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "src [2001:db8::%x] or ", i);
+	snprintf(text + n, sizeof(text) - n, "src [::1]");
+	filter_init(&f);
+	assert_int_equal(filter_parse(&f, 1, words, &env, &err), 0);
+	assert_int_equal(nl_bytecode_build(req, NL_BYTECODE_MAX, &f), -1);
+	assert_int_equal(nl_build_request(req, sizeof(req), AF_INET6, 1, &f), 16 + 56);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -587,6 +672,8 @@ int main(void)
 		cmocka_unit_test(test_random_trees_widened),
 		cmocka_unit_test(test_largest_query),
 		cmocka_unit_test(test_request),
+		cmocka_unit_test(test_parsed_expressions),
+		cmocka_unit_test(test_expression_too_long_for_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
