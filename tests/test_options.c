@@ -646,9 +646,19 @@ static const struct error_case error_cases[] = {
 	{ { "-O" }, "option '-O' needs a value" },
 	{ { "--count=5" }, "option '--count' takes no value" },
 	{ { "--ipv4=yes" }, "option '--ipv4' takes no value" },
-	{ { "extra" }, "unexpected argument 'extra'" },
-	{ { "-4", "extra", "-6" }, "unexpected argument 'extra'" },
-	{ { "--", "-4" }, "unexpected argument '-4'" },
+	/* the words after the options: a filter expression */
+	{ { "extra" }, "filter: unexpected 'extra' at word 1" },
+	{ { "-4", "extra", "-6" }, "filter: unexpected 'extra' at word 1" },
+	{ { "--", "-4" }, "filter: unexpected '-4' at word 1" },
+	{ { "sport", "=", ":80", "or" }, "filter: unexpected end at word 5 (after 'sport = :80 or')" },
+	{ { "-l", "sport = :80 or or" }, "filter: unexpected 'or' at word 5 (after 'sport = :80 or')" },
+	{ { "-F", "/nonexistent/filter" },
+	  "cannot read filter file '/nonexistent/filter': No such file or directory" },
+	{ { "-F", "fixtures/filter-bad.txt" },
+	  "filter file 'fixtures/filter-bad.txt': unexpected ')' at word 6 (after 'sport = :9999 or')" },
+	{ { "-E", "pid = 1" }, "filter: pid and program cannot go with --events or --wait-clear" },
+	{ { "--wait-clear", "program = x" },
+	  "filter: pid and program cannot go with --events or --wait-clear" },
 	/* combinations */
 	{ { "-S", "-O", "state" }, "--summary prints no columns: it cannot go with --columns" },
 	{ { "-S", "-c" }, "--summary and --count cannot be combined" },
@@ -701,6 +711,39 @@ static const struct error_case error_cases[] = {
 	  "--info, --memory, --kill, --sort or --top" },
 	{ { "--bind-check", "1", "-K" }, "--bind-check cannot go with --kill, --sort or --top" },
 };
+
+/* The words after the options and -F's file: filters ANDed with the options. */
+static void test_expression(void **state)
+{
+	static const char *const words[] = { "-4", "sport", "=", ":9999", "-H", NULL };
+	static const char *const quoted[] = { "state listening (sport = :9999 or sport = :80)",
+					      NULL };
+	static const char *const file[] = { "-F", "fixtures/filter.txt", "-4", NULL };
+	struct tcpstat_sock s = { .family = AF_INET, .state = TCPSTAT_LISTEN, .local_port = 9999 };
+	static struct tcpstat_opts o;
+	struct tcpstat_error err;
+
+	(void)state;
+	assert_int_equal(parse_args(words, &o, &err), 0);
+	assert_false(o.out.header);
+	assert_true(filter_match(&o.filter, &s, NULL, FILTER_KNOW_ALL));
+	s.family = AF_INET6;
+	assert_false(filter_match(&o.filter, &s, NULL, FILTER_KNOW_ALL));   /* -4 */
+	s.family = AF_INET;
+	s.local_port = 80;
+	assert_false(filter_match(&o.filter, &s, NULL, FILTER_KNOW_ALL));
+	assert_int_equal(parse_args(quoted, &o, &err), 0);
+	assert_true(filter_match(&o.filter, &s, NULL, FILTER_KNOW_ALL));
+	assert_int_equal(filter_states(&o.filter), 1u << TCPSTAT_LISTEN);
+	/* The file: not a listener, port 9999 either side. */
+	assert_int_equal(parse_args(file, &o, &err), 0);
+	s.local_port = 9999;
+	assert_false(filter_match(&o.filter, &s, NULL, FILTER_KNOW_ALL));
+	s.state = TCPSTAT_ESTABLISHED;
+	s.local_port = 40001;
+	s.peer_port = 9999;
+	assert_true(filter_match(&o.filter, &s, NULL, FILTER_KNOW_ALL));
+}
 
 static void test_errors(void **state)
 {
@@ -983,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_state_groups),
 		cmocka_unit_test(test_family_options),
 		cmocka_unit_test(test_address_options),
+		cmocka_unit_test(test_expression),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_info_sort_kill),
 		cmocka_unit_test(test_error_unknown_in_cluster_after_long_option),

@@ -23,7 +23,12 @@ cases=(
 	"--count=5|tcpstat: option '--count' takes no value; see 'tcpstat --help'"
 	"-p|tcpstat: option '-p' needs a value; see 'tcpstat --help'"
 	"--state|tcpstat: option '--state' needs a value; see 'tcpstat --help'"
-	"-l extra|tcpstat: unexpected argument 'extra'; see 'tcpstat --help'"
+	"-l extra|tcpstat: filter: unexpected 'extra' at word 1; see 'tcpstat --help'"
+	"sport = :80 or or|tcpstat: filter: unexpected 'or' at word 5 (after 'sport = :80 or'); see 'tcpstat --help'"
+	"-H sport > :99999|tcpstat: filter: invalid port ':99999' at word 3 (expected 0-65535 or a service name, as :80 or :http); see 'tcpstat --help'"
+	"timer < 5x|tcpstat: filter: invalid duration '5x' at word 3 (expected a number of s or ms, as 5s or 1.5s or 200ms); see 'tcpstat --help'"
+	"-F /nonexistent|tcpstat: cannot read filter file '/nonexistent': No such file or directory; see 'tcpstat --help'"
+	"-F /dev/zero|tcpstat: filter file '/dev/zero' is larger than 65536 bytes; see 'tcpstat --help'"
 	"-O state,nosuch|tcpstat: invalid column 'nosuch' (see -O help for the names); see 'tcpstat --help'"
 	"-S -O state|tcpstat: --summary prints no columns: it cannot go with --columns; see 'tcpstat --help'"
 	"-S -c|tcpstat: --summary and --count cannot be combined; see 'tcpstat --help'"
@@ -82,6 +87,6 @@ done
 # Help and version go to stdout with exit 0.
 out=$("$TCPSTAT" --help)
 check "--help exit 0" 0 $?
-check "--help starts with usage" "Usage: tcpstat [OPTION]..." "$(head -n 1 <<<"$out")"
+check "--help starts with usage" "Usage: tcpstat [OPTION]... [EXPRESSION]" "$(head -n 1 <<<"$out")"
 check "--version" "tcpstat ${TCPSTAT_VERSION:?set by meson}" "$("$TCPSTAT" -V)"
 finish
