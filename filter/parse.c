@@ -385,9 +385,17 @@ static bool split_host(char *text, char **addr, char **port)
 	}
 	*addr = text;
 	colon = strchr(text, ':');
-	/* Two colons or more: a bare IPv6 address, which has no room for a port. */
-	if (colon && strchr(colon + 1, ':'))
+	/* Two colons or more: a bare IPv6 address; a port only after "/LEN", as ss. */
+	if (colon && strchr(colon + 1, ':')) {
+		char *slash = strchr(text, '/');
+
+		colon = slash ? strchr(slash, ':') : NULL;
+		if (colon) {
+			*colon = '\0';
+			*port = colon + 1;
+		}
 		return true;
+	}
 	if (colon) {
 		*colon = '\0';
 		*port = colon + 1;
@@ -427,7 +435,9 @@ static int host_predicate(struct parser *ps, enum filter_side side)
 	if (addr[0] != '\0') {
 		if (!parse_addr(addr, !bracketed, &p))
 			goto bad;
-		node = filter_leaf_prefix(ps->f, side, &p);
+		/* As ss: 0.0.0.0/0 is any address, of either family. */
+		node = p.len == 0 && p.family == AF_INET ? true_node(ps->f)
+							 : filter_leaf_prefix(ps->f, side, &p);
 	}
 	if (port)
 		node = node == -1 ? compare(ps->f, &w, CMP_EQ, port_no)
