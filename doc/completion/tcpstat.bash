@@ -7,7 +7,8 @@
 #
 # Every option of tcpstat --help, the state names and groups after -s, the
 # backends after -B, the column names after -O and --sort (comma lists), pids
-# after --pid and process names after --program. tests/ checks that this
+# after --pid, process names after --program, files after -F, and the filter
+# expression's keywords and state names. tests/ checks that this
 # file keeps up with --help and -O help.
 
 # _tcpstat_list CUR WORD...: COMPREPLY gets the WORDs that complete the last
@@ -48,7 +49,7 @@ _tcpstat()
 
 	local options=(
 		-p --port --sport --dport -s --state -l --listening -4 --ipv4
-		-6 --ipv6 --src --dst --pid --program
+		-6 --ipv6 --src --dst --pid --program -F --filter-file
 		-P --processes -o --timers -e --extend -H --no-header
 		-O --columns -j --json -S --summary -c --count -q --quiet
 		-i --info -m --memory --sort --top
@@ -84,7 +85,12 @@ _tcpstat()
 		-p --port --sport --dport -s --state --src --dst --pid --program
 		-O --columns --interval -B --backend --events-source -N --netns --netns-pid
 		--sort --top --metrics-file --metrics-top
-		--bind-check --connect-check
+		--bind-check --connect-check -F --filter-file
+	)
+	# The filter expression's words (FILTERS in tcpstat(1)).
+	local filter_words=(
+		state exclude sport dport port src dst autobound and or not
+		uid rq sq timer inode pid program
 	)
 
 	# The option whose value is being completed, if any: "-s X", "-sX",
@@ -101,11 +107,11 @@ _tcpstat()
 	elif [[ $prev == = ]] && ((COMP_CWORD > 1)) &&
 		[[ ${COMP_WORDS[COMP_CWORD - 2]} == --* ]]; then
 		opt=${COMP_WORDS[COMP_CWORD - 2]}
-	elif [[ $cur =~ ^(-[46lHoecjSPEqvhVimK]*[psOB])(.+)$ ]]; then
+	elif [[ $cur =~ ^(-[46lHoecjSPEqvhVimK]*[psOBF])(.+)$ ]]; then
 		opt=-${BASH_REMATCH[1]: -1}
 		value_head=${BASH_REMATCH[1]}
 		cur=${BASH_REMATCH[2]}
-	elif [[ $prev =~ ^-[46lHoecjSPEqvhVimK]*[psOB]$ ]]; then
+	elif [[ $prev =~ ^-[46lHoecjSPEqvhVimK]*[psOBF]$ ]]; then
 		opt=-${prev: -1}
 	elif [[ " ${with_value[*]} " == *" $prev "* ]]; then
 		opt=$prev
@@ -113,13 +119,21 @@ _tcpstat()
 
 	case $opt in
 	"")
-		# tcpstat takes no operands: only options, the long ones until a
-		# '-' asks for the short ones too.
+		# Options, the long ones until a '-' asks for the short ones too;
+		# a word begun without '-' is part of a filter expression.
 		if [[ -z $cur ]]; then
 			_tcpstat_words -- "${options[@]}"
+		elif [[ $prev == state || $prev == exclude || $prev == excl ]]; then
+			_tcpstat_words "$cur" "${states[@]}"
+		elif [[ $cur != -* ]]; then
+			_tcpstat_words "$cur" "${filter_words[@]}"
 		else
 			_tcpstat_words "$cur" "${options[@]}"
 		fi
+		;;
+	-F | --filter-file)
+		local IFS=$'\n'
+		COMPREPLY=($(compgen -f -- "$cur"))
 		;;
 	-s | --state)
 		_tcpstat_list "$cur" "${states[@]}"
