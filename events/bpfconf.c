@@ -63,12 +63,25 @@ static bool translate(const struct filter_node *n, uint8_t parity, struct tcps_n
 		k->lo = n->u.ports.lo;
 		k->hi = n->u.ports.hi;
 		break;
+	case FILTER_AUTOBOUND:
+		/* The local port in the ephemeral range: a PORT leaf, exactly. */
+		k->op = TCPS_PORT;
+		k->side = FILTER_LOCAL;
+		k->lo = n->u.ports.lo;
+		k->hi = n->u.ports.hi;
+		break;
 	case FILTER_PREFIX:
 		k->family = n->u.prefix.family;
 		prefix_masks(&n->u.prefix, k);
 		break;
 	case FILTER_PID:
 	case FILTER_PROGRAM:
+	case FILTER_UID:
+	case FILTER_RQ:
+	case FILTER_SQ:
+	case FILTER_TIMER:
+	case FILTER_INODE:
+		/* Not in the state-change event: widened, and judged again in tcpstat. */
 		if (parity == (EVEN | ODD))
 			return false;
 		k->op = parity == ODD ? TCPS_FALSE : TCPS_TRUE;

@@ -20,7 +20,7 @@ static int random_leaf(struct filter *f, unsigned *seed)
 	struct tcpstat_prefix p = { .family = AF_INET, .len = (uint8_t)(rand_r(seed) % 33) };
 	struct tcpstat_port_range r;
 
-	switch (rand_r(seed) % 5) {
+	switch (rand_r(seed) % 6) {
 	case 0:
 		return filter_leaf_states(f, (uint32_t)rand_r(seed) & TCPSTAT_STATES_ALL);
 	case 1:
@@ -35,6 +35,8 @@ static int random_leaf(struct filter *f, unsigned *seed)
 		if (p.len < 32)
 			p.addr[3] = 0;
 		return filter_leaf_prefix(f, rand_r(seed) % 2 ? FILTER_PEER : FILTER_LOCAL, &p);
+	case 4:
+		return filter_leaf_autobound(f, (struct tcpstat_port_range){ 3, 6 });
 	default:
 		return filter_leaf_pid(f, 1);
 	}
@@ -115,6 +117,40 @@ static void test_random_trees(void **state)
 	assert_true(filtered > 1000);
 }
 
+/* uid, queues, timers, inodes: widened, so the program keeps at least what tcpstat does. */
+static void test_number_leaves_widened(void **state)
+{
+	static const enum filter_op ops[] = { FILTER_UID, FILTER_RQ, FILTER_SQ, FILTER_TIMER,
+					      FILTER_INODE };
+	unsigned seed = 7;
+
+	(void)state;
+	for (int t = 0; t < 500; t++) {
+		struct filter f;
+		struct tcps_config *cfg = malloc(sizeof(*cfg));
+		int leaf, tree;
+
+		assert_non_null(cfg);
+		filter_init(&f);
+		leaf = filter_leaf_num(&f, ops[t % 5], 0, (uint64_t)(rand_r(&seed) % 2));
+		tree = rand_r(&seed) % 2 ? filter_not(&f, leaf) : leaf;
+		tree = filter_and(&f, tree, random_tree(&f, &seed, 2));
+		assert_true(filter_require(&f, tree) == 0);
+		if (bpfconf_build(&f, 1, cfg)) {
+			for (int i = 0; i < 50; i++) {
+				struct tcpstat_sock s;
+
+				random_sock(&s, &seed);
+				s.uid = s.recv_q = s.send_q = (uint32_t)(rand_r(&seed) % 3);
+				s.timer = (uint8_t)(rand_r(&seed) % 2);
+				if (filter_match(&f, &s, NULL, FILTER_KNOW_ALL))
+					assert_true(bpfconf_eval(cfg, &s));
+			}
+		}
+		free(cfg);
+	}
+}
+
 static void test_too_large_passes_all(void **state)
 {
 	struct filter f;
@@ -135,6 +171,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_trees),
+		cmocka_unit_test(test_number_leaves_widened),
 		cmocka_unit_test(test_too_large_passes_all),
 	};
 
