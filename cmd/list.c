@@ -47,7 +47,7 @@ static int on_match(const struct tcpstat_sock *s, const struct tcpstat_owners *o
 {
 	struct listing *l = arg;
 	struct list_result *res = l->res;
-	struct out_row row = { s, owners, NULL };
+	struct out_row row = { .s = s, .owners = owners };
 
 	res->counts.total++;
 	if (s->state <= TCPSTAT_STATE_MAX)

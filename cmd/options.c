@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "habits.h"
 #include "netlink.h"
 #include "numparse.h"
 #include "options.h"
@@ -30,6 +31,7 @@ enum opt_id {
 	OPT_VERBOSE = 'v', OPT_HELP = 'h', OPT_VERSION = 'V', OPT_NETNS = 'N',
 	OPT_INFO = 'i', OPT_MEMORY = 'm', OPT_KILL = 'K',
 	OPT_FILTER_FILE = 'F',
+	OPT_TCP = 't', OPT_ALL_STATES = 'a', OPT_NUMERIC = 'n',   /* netstat's letters */
 	OPT_SPORT = 256,
 	OPT_DPORT,
 	OPT_SRC,
@@ -50,6 +52,7 @@ enum opt_id {
 	OPT_METRICS_TOP,
 	OPT_BIND_CHECK,
 	OPT_CONNECT_CHECK,
+	OPT_NUMERIC_USERS,
 };
 
 struct opt_spec {
@@ -62,11 +65,14 @@ struct opt_spec {
 };
 
 static const struct opt_spec specs[] = {
-	{ "port", OPT_PORT, required_argument, "PORT[-PORT]",
+	{ "port", OPT_PORT, required_argument, "PORTS",
 	  "Selection (repeat an option to allow more values; different options combine):",
-	  "local or foreign port in this port or range" },
-	{ "sport", OPT_SPORT, required_argument, "PORT[-PORT]", NULL, "local port only" },
-	{ "dport", OPT_DPORT, required_argument, "PORT[-PORT]", NULL, "foreign port only" },
+	  "local or foreign port: a comma list of ports,\n"
+	  "ranges (9000-9999) and service names (ssh);\n"
+	  "ss's :9999 too. In a cluster of netstat's letters\n"
+	  "(-tanp) a last p followed by no port means -P" },
+	{ "sport", OPT_SPORT, required_argument, "PORTS", NULL, "local port only" },
+	{ "dport", OPT_DPORT, required_argument, "PORTS", NULL, "foreign port only" },
 	{ "state", OPT_STATE, required_argument, "LIST", NULL,
 	  "comma list of states: ESTABLISHED SYN_SENT SYN_RECV\n"
 	  "FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE CLOSE_WAIT\n"
@@ -76,13 +82,19 @@ static const struct opt_spec specs[] = {
 	  "(connected but SYN_SENT), bucket (SYN_RECV,\n"
 	  "TIME_WAIT), big (all but bucket)" },
 	{ "listening", OPT_LISTENING, no_argument, NULL, NULL, "same as -s LISTEN" },
+	{ "all-states", OPT_ALL_STATES, no_argument, NULL, NULL,
+	  "every state (the default; netstat's -a; not\n"
+	  "--all, which is -K's)" },
+	{ "tcp", OPT_TCP, no_argument, NULL, NULL, "TCP (always; netstat's and ss's -t)" },
 	{ "ipv4", OPT_IPV4, no_argument, NULL, NULL, "IPv4 sockets only" },
 	{ "ipv6", OPT_IPV6, no_argument, NULL, NULL,
 	  "IPv6 sockets only (IPv4-mapped peers included)" },
 	{ "src", OPT_SRC, required_argument, "ADDR[/PREFIX]", NULL,
-	  "local address in this address or network" },
+	  "local address in this address or network;\n"
+	  "ADDR%IF: on that interface (netlink only);\n"
+	  "ADDR:PORT, [ADDR6]:PORT: and on that port" },
 	{ "dst", OPT_DST, required_argument, "ADDR[/PREFIX]", NULL,
-	  "foreign address in this address or network" },
+	  "foreign address, as --src" },
 	{ "pid", OPT_PID, required_argument, "PID", NULL, "held by this process" },
 	{ "program", OPT_PROGRAM, required_argument, "NAME", NULL,
 	  "held by a process of this name (comm)" },
@@ -96,7 +108,12 @@ static const struct opt_spec specs[] = {
 	{ "timers", OPT_TIMERS, no_argument, NULL, NULL,
 	  "add netstat's Timer column: kind (remaining\n"
 	  "seconds/retransmits/probes)" },
-	{ "extend", OPT_EXTEND, no_argument, NULL, NULL, "add the User (uid) and Inode columns" },
+	{ "extend", OPT_EXTEND, no_argument, NULL, NULL,
+	  "add the User (name; uid with -n) and Inode columns" },
+	{ "numeric", OPT_NUMERIC, no_argument, NULL, NULL,
+	  "uids, not user names (addresses and ports are\n"
+	  "always numeric)" },
+	{ "numeric-users", OPT_NUMERIC_USERS, no_argument, NULL, NULL, "same as -n" },
 	{ "no-header", OPT_NO_HEADER, no_argument, NULL, NULL, "no header line" },
 	{ "columns", OPT_COLUMNS, required_argument, "LIST", NULL,
 	  "these columns, in this order (-O help lists them);\n"
@@ -105,7 +122,7 @@ static const struct opt_spec specs[] = {
 	  "one JSON object per socket, one per line (keys:\n"
 	  "proto state local_addr local_port peer_addr\n"
 	  "peer_port recv_q send_q timer timer_ms retrans\n"
-	  "probes uid inode; with -P pids programs)" },
+	  "probes uid inode user; with -P pids programs)" },
 	{ "info", OPT_INFO, no_argument, NULL, NULL,
 	  "add the kernel's tcp_info: RTT-us Cwnd MSS Retrans\n"
 	  "Bytes-Acked Bytes-Recv Cong (every field is an -O\n"
@@ -589,21 +606,25 @@ static int set_netns_pid(const char *arg, struct tcpstat_opts *o, struct tcpstat
 static int add_ports(const char *arg, const char *option, struct tcpstat_port_range *list,
 		     unsigned *n, struct tcpstat_error *err)
 {
-	if (*n == TCPSTAT_MAX_FILTERS)
-		return fail(err, "too many %s values (at most %d)", option, TCPSTAT_MAX_FILTERS);
-	if (opts_parse_ports(arg, &list[*n], err) < 0)
-		return -EINVAL;
-	(*n)++;
-	return 0;
+	/* "-lp -4": a forgotten port, or netstat's -p. */
+	if (strcmp(option, "--port") == 0 && arg[0] == '-' && !habits_is_port_list(arg))
+		return fail(err, "option '-p' needs a port, not '%s' (-P lists processes)", arg);
+	return habits_port_list(arg, option, list, n, TCPSTAT_MAX_FILTERS, err);
 }
 
 static int add_prefix(const char *arg, const char *option, struct tcpstat_prefix *list,
-		      unsigned *n, struct tcpstat_error *err)
+		      struct tcpstat_port_range *ports, uint32_t *ifs, unsigned *n,
+		      struct tcpstat_error *err)
 {
+	struct habits_endpoint e;
+
 	if (*n == TCPSTAT_MAX_FILTERS)
 		return fail(err, "too many %s values (at most %d)", option, TCPSTAT_MAX_FILTERS);
-	if (opts_parse_prefix(arg, &list[*n], err) < 0)
+	if (habits_endpoint(arg, &e, err) < 0)
 		return -EINVAL;
+	list[*n] = e.prefix;
+	ports[*n] = e.port;
+	ifs[*n] = e.ifindex;
 	(*n)++;
 	return 0;
 }
@@ -626,6 +647,8 @@ static int bad_option(int argc, char **argv, int c, struct tcpstat_error *err)
 	size_t name_len = strcspn(written, "=");
 
 	if (c == ':') {
+		if (!is_long && optopt == OPT_PORT)
+			return fail(err, "option '-p' needs a port (-P lists processes)");
 		if (!is_long && optopt > 0 && optopt < 256)
 			return fail(err, "option '-%c' needs a value", optopt);
 		return fail(err, "option '%.*s' needs a value", (int)name_len, written);
@@ -668,9 +691,9 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct p
 	case OPT_DPORT:
 		return add_ports(arg, "--dport", l->dport, &l->n_dport, err);
 	case OPT_SRC:
-		return add_prefix(arg, "--src", l->src, &l->n_src, err);
+		return add_prefix(arg, "--src", l->src, l->src_port, l->src_if, &l->n_src, err);
 	case OPT_DST:
-		return add_prefix(arg, "--dst", l->dst, &l->n_dst, err);
+		return add_prefix(arg, "--dst", l->dst, l->dst_port, l->dst_if, &l->n_dst, err);
 	case OPT_STATE:
 		if (!p->states_given)
 			l->states = 0;
@@ -697,6 +720,13 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct p
 		return 0;
 	case OPT_EXTEND:
 		p->extend = true;
+		return 0;
+	case OPT_TCP:
+	case OPT_ALL_STATES:
+		return 0;
+	case OPT_NUMERIC:
+	case OPT_NUMERIC_USERS:
+		o->out.numeric_users = true;
 		return 0;
 	case OPT_NO_HEADER:
 		p->header = false;
@@ -1028,6 +1058,24 @@ static int settle(struct tcpstat_opts *o, const struct parsing *p, int n_words, 
 	return check_netlink_only(o, p, err);
 }
 
+/*
+ * netstat's -p is tcpstat's -P: in a cluster of netstat's letters such as
+ * "-tanp", a last p that no port follows means processes, and the word
+ * getopt took as its value is handed back.
+ */
+static int netstat_p(int c, int argc, char **argv)
+{
+	if (c == ':' && optopt == OPT_PORT && optind >= 1 && optind <= argc &&
+	    habits_netstat_cluster(argv[optind - 1]))
+		return OPT_PROCESSES;
+	if (c == OPT_PORT && optind >= 2 && optind <= argc && optarg == argv[optind - 1] &&
+	    habits_netstat_cluster(argv[optind - 2]) && !habits_is_port_list(optarg)) {
+		optind--;
+		return OPT_PROCESSES;
+	}
+	return c;
+}
+
 int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_error *err)
 {
 	struct option longs[N_SPECS + 1];
@@ -1045,6 +1093,7 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 	opterr = 0;
 	optind = 0;     /* 0, not 1: also resets glibc's state between calls (tests) */
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		c = netstat_p(c, argc, argv);
 		if (c == '?' || c == ':')
 			return bad_option(argc, argv, c, err);
 		/*

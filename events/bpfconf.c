@@ -81,6 +81,7 @@ static bool translate(const struct filter_node *n, uint8_t parity, struct tcps_n
 	case FILTER_SQ:
 	case FILTER_TIMER:
 	case FILTER_INODE:
+	case FILTER_IFINDEX:
 		/* Not in the state-change event: widened, and judged again in tcpstat. */
 		if (parity == (EVEN | ODD))
 			return false;

@@ -60,6 +60,13 @@ int filter_leaf_prefix(struct filter *f, enum filter_side side, const struct tcp
 	return add_leaf(f, &n, FILTER_PREFIX);
 }
 
+int filter_leaf_ifindex(struct filter *f, uint32_t ifindex)
+{
+	struct filter_node n = { .u.ifindex = ifindex };
+
+	return add_leaf(f, &n, FILTER_IFINDEX);
+}
+
 int filter_leaf_pid(struct filter *f, uint32_t pid)
 {
 	struct filter_node n = { .u.pid = pid };
@@ -218,6 +225,9 @@ static bool eval(const struct judge *j, uint16_t i, bool widen)
 	case FILTER_PREFIX:
 		return filter_prefix_match(&n->u.prefix, s->family,
 					   local ? s->local_addr : s->peer_addr);
+	case FILTER_IFINDEX:
+		/* Only netlink reports the interface; /proc's records have none. */
+		return s->ifindex == n->u.ifindex;
 	case FILTER_PID:
 		if (j->unknown & FILTER_NO_OWNERS)
 			return widen;

@@ -31,6 +31,7 @@ enum filter_op {
 	FILTER_SQ,        /* Send-Q in u.num */
 	FILTER_TIMER,     /* a timer runs and its time left (ms) is in u.num */
 	FILTER_INODE,     /* inode in u.num */
+	FILTER_IFINDEX,   /* bound to interface u.ifindex (ADDR%IF; netlink only knows it) */
 };
 
 /* An inclusive range of a number (UID ... INODE leaves). */
@@ -48,6 +49,7 @@ struct filter_node {
 		uint32_t states;
 		uint8_t family;
 		uint32_t pid;
+		uint32_t ifindex;
 		struct tcpstat_port_range ports;
 		struct tcpstat_prefix prefix;
 		char program[TCPSTAT_COMM_MAX];   /* compared on its first 15 bytes */
@@ -83,6 +85,7 @@ int filter_leaf_program(struct filter *f, const char *name);
 int filter_leaf_num(struct filter *f, enum filter_op op, uint64_t lo, uint64_t hi);
 /* The local port in the ephemeral range r (the kernel picked it). */
 int filter_leaf_autobound(struct filter *f, struct tcpstat_port_range r);
+int filter_leaf_ifindex(struct filter *f, uint32_t ifindex);
 int filter_and(struct filter *f, int a, int b);
 int filter_or(struct filter *f, int a, int b);
 int filter_not(struct filter *f, int a);

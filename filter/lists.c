@@ -28,13 +28,28 @@ static int ports_group(struct filter *f, const struct tcpstat_port_range *r, uns
 	return g;
 }
 
-static int prefix_group(struct filter *f, const struct tcpstat_prefix *p, unsigned n,
+/* a AND b, where b < 0 means "nothing to add". */
+static int and_onto(struct filter *f, int a, int b)
+{
+	return a < 0 || b < 0 ? a : filter_and(f, a, b);
+}
+
+/* Each address entry, with its port and interface when given: all must match. */
+static int prefix_group(struct filter *f, const struct tcpstat_prefix *p,
+			const struct tcpstat_port_range *ports, const uint32_t *ifs, unsigned n,
 			enum filter_side side)
 {
 	int g = -1;
 
-	for (unsigned i = 0; i < n; i++)
-		g = or_onto(f, g, filter_leaf_prefix(f, side, &p[i]));
+	for (unsigned i = 0; i < n; i++) {
+		int e = filter_leaf_prefix(f, side, &p[i]);
+
+		if (ports[i].lo != 0)
+			e = and_onto(f, e, filter_leaf_ports(f, side, ports[i]));
+		if (ifs[i] != 0)
+			e = and_onto(f, e, filter_leaf_ifindex(f, ifs[i]));
+		g = or_onto(f, g, e);
+	}
 	return g;
 }
 
@@ -73,9 +88,11 @@ int filter_from_lists(struct filter *f, const struct filter_lists *l)
 	if (rc == 0)
 		rc = require(f, l->n_dport, ports_group(f, l->dport, l->n_dport, false, true));
 	if (rc == 0)
-		rc = require(f, l->n_src, prefix_group(f, l->src, l->n_src, FILTER_LOCAL));
+		rc = require(f, l->n_src, prefix_group(f, l->src, l->src_port, l->src_if, l->n_src,
+						     FILTER_LOCAL));
 	if (rc == 0)
-		rc = require(f, l->n_dst, prefix_group(f, l->dst, l->n_dst, FILTER_PEER));
+		rc = require(f, l->n_dst, prefix_group(f, l->dst, l->dst_port, l->dst_if, l->n_dst,
+						     FILTER_PEER));
 	if (rc == 0)
 		rc = require(f, l->n_pid, owner_group(f, l, true));
 	if (rc == 0)

@@ -17,6 +17,11 @@ struct filter_lists {
 	struct tcpstat_port_range dport[TCPSTAT_MAX_FILTERS];
 	struct tcpstat_prefix src[TCPSTAT_MAX_FILTERS];
 	struct tcpstat_prefix dst[TCPSTAT_MAX_FILTERS];
+	/* What came with each src and dst entry ("ADDR%IF:PORT"): lo 0, 0: any. */
+	struct tcpstat_port_range src_port[TCPSTAT_MAX_FILTERS];
+	struct tcpstat_port_range dst_port[TCPSTAT_MAX_FILTERS];
+	uint32_t src_if[TCPSTAT_MAX_FILTERS];
+	uint32_t dst_if[TCPSTAT_MAX_FILTERS];
 	uint32_t pid[TCPSTAT_MAX_FILTERS];
 	const char *program[TCPSTAT_MAX_FILTERS];   /* borrowed, e.g. from argv */
 };

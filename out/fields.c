@@ -223,6 +223,32 @@ static void json_state(struct line *l, const struct out_row *r)
 	line_putc(l, '"');
 }
 
+/*
+ * The uid's name (-e's User column, as netstat -e), the uid where it has
+ * none or -n asked for numbers (the format then leaves r->user NULL).
+ * Names hold no space or control byte on sane systems; where one does,
+ * '?' keeps the cell one word.
+ */
+static void put_user(struct line *l, const struct out_row *r, bool plain)
+{
+	(void)plain;
+	if (!r->user) {
+		line_u64(l, r->s->uid);
+		return;
+	}
+	for (const char *c = r->user; *c; c++)
+		line_putc(l, (unsigned char)*c <= 0x20 || *c == 0x7f ? '?' : *c);
+}
+
+/* JSON: the name, or null for a uid without one. */
+static void json_user(struct line *l, const struct out_row *r)
+{
+	if (r->user)
+		json_string(l, r->user, strlen(r->user));
+	else
+		line_puts(l, "null");
+}
+
 /* ---- the timer ---------------------------------------------------------- */
 
 static const char *timer_name(unsigned timer)
@@ -739,6 +765,8 @@ const struct out_field out_fields[OUT_F_COUNT] = {
 		"bytes in the backlog", NULL, has_backlog, val_backlog },
 	[OUT_F_DROPS] = { "drops", "Drops", "drops", 5, true, put_drops, json_drops,
 		"packets dropped before reaching the socket", NULL, has_drops, val_drops },
+	[OUT_F_USER] = { "user", "User", "user", 10, false, put_user, json_user,
+			 "owner's user name (uid where it has none, or with -n)" },
 	[OUT_F_TIMER_MS] = { NULL, NULL, "timer_ms", 0, false, put_timer_ms, json_timer_ms, NULL,
 			     number_timer_ms },
 	[OUT_F_RETRANS] = { NULL, NULL, "retrans", 0, false, put_retrans, json_retrans, NULL,

@@ -23,6 +23,7 @@ struct out_row {
 	const struct tcpstat_sock *s;
 	const struct tcpstat_owners *owners;
 	const char *netns;
+	const char *user;    /* the uid's name, when the format looked it up (else NULL) */
 };
 
 enum out_field_id {
@@ -42,6 +43,7 @@ enum out_field_id {
 	OUT_F_TIMER,
 	OUT_F_PROCESS,
 	OUT_F_NETNS,
+	OUT_F_USER,
 	/* tcp_info (-i): columns, and the keys of the JSON "info" object. */
 	OUT_F_RTT, OUT_F_RTTVAR, OUT_F_MIN_RTT, OUT_F_RTO, OUT_F_ATO,
 	OUT_F_MSS, OUT_F_RCV_MSS, OUT_F_ADVMSS, OUT_F_PMTU,

@@ -12,7 +12,7 @@
 static const uint8_t socket_keys[] = {
 	OUT_F_PROTO, OUT_F_STATE, OUT_F_LOCAL_ADDR, OUT_F_LOCAL_PORT, OUT_F_PEER_ADDR,
 	OUT_F_PEER_PORT, OUT_F_RECV_Q, OUT_F_SEND_Q, OUT_F_TIMER, OUT_F_TIMER_MS,
-	OUT_F_RETRANS, OUT_F_PROBES, OUT_F_UID, OUT_F_INODE,
+	OUT_F_RETRANS, OUT_F_PROBES, OUT_F_UID, OUT_F_INODE, OUT_F_USER,
 };
 static const uint8_t owner_keys[] = { OUT_F_PIDS, OUT_F_PROGRAMS };
 /* With namespaces asked for, after all the others. */
@@ -66,7 +66,9 @@ static void put_object(struct out *o, const char *key, int first, int last,
 int out_json_socket(struct out *o, const struct out_row *r)
 {
 	struct line *l = &o->line;
+	struct out_row named;
 
+	r = out_row_with_user(o, r, &named);
 	line_putc(l, '{');
 	put_keys(o, socket_keys, sizeof(socket_keys), r, true);
 	if (o->cfg->owners)
@@ -127,7 +129,7 @@ static int json_event(struct out *o, const struct out_event *e)
 		[OUT_EVENT_NEW] = "new", [OUT_EVENT_CHANGE] = "change",
 		[OUT_EVENT_GONE] = "gone", [OUT_EVENT_GONE_UNSEEN] = "gone",
 	};
-	struct out_row r = { e->s, NULL, e->netns };
+	struct out_row r = { .s = e->s, .netns = e->netns };
 	struct line *l = &o->line;
 
 	line_putc(l, '{');

@@ -15,6 +15,16 @@ void out_open(struct out *o, const struct out_config *cfg, FILE *f)
 	for (unsigned i = 0; i < cfg->n_columns; i++)
 		o->cols[i] = &out_fields[cfg->columns[i]];
 	line_init(&o->line, o->batch, sizeof(o->batch), f);
+	o->want_users = false;
+	for (unsigned i = 0; i < cfg->n_columns && cfg->kind == OUT_TABLE; i++)
+		o->want_users |= cfg->columns[i] == OUT_F_USER;
+	if (cfg->kind == OUT_JSON)
+		o->want_users = true;
+	/* -n is the table's: JSON has the uid anyway, and always the name beside it. */
+	if (cfg->numeric_users && cfg->kind == OUT_TABLE)
+		o->want_users = false;
+	if (o->want_users)
+		out_users_init(&o->users);
 	for (int i = 0; i < OUT_F_COUNT; i++) {
 		const char *key = out_fields[i].json_key;
 		size_t n = key ? strlen(key) : 0;
@@ -68,7 +78,7 @@ void out_default_columns_ext(struct out_config *cfg, bool extend, bool processes
 		cfg->columns[n++] = (uint8_t)c;
 	cfg->columns[n++] = OUT_F_STATE;
 	if (extend) {
-		cfg->columns[n++] = OUT_F_UID;
+		cfg->columns[n++] = OUT_F_USER;
 		cfg->columns[n++] = OUT_F_INODE;
 	}
 	for (size_t i = 0; info && i < sizeof(info_columns); i++)
@@ -89,6 +99,16 @@ void out_first_column(struct out_config *cfg, enum out_field_id id)
 	memmove(cfg->columns + 1, cfg->columns, n);
 	cfg->columns[0] = (uint8_t)id;
 	cfg->n_columns = n + 1;
+}
+
+const struct out_row *out_row_with_user(struct out *o, const struct out_row *r,
+					struct out_row *copy)
+{
+	if (!o->want_users)
+		return r;
+	*copy = *r;
+	copy->user = out_user_name(&o->users, r->s->uid);
+	return copy;
 }
 
 int out_add_column(struct out_config *cfg, const char *name, size_t len)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "fields.h"
+#include "users.h"
 #include "tcpstat.h"
 
 enum out_kind { OUT_TABLE, OUT_JSON, OUT_PROM };
@@ -24,6 +25,7 @@ struct out_config {
 	bool plain;           /* table, -O with -H: one space between fields, no padding */
 	bool owners;          /* rows carry owners that are to be shown (-P, -O process) */
 	bool netns;           /* namespaces were asked for: JSON and -E name each row's */
+	bool numeric_users;   /* -n: the User column shows uids, not names */
 	unsigned n_columns;   /* table: the columns, field ids in order */
 	uint8_t columns[OUT_MAX_COLUMNS];
 	unsigned metrics_top; /* prom: TIME_WAIT ports shown on their own (--metrics-top) */
@@ -107,6 +109,8 @@ struct out {
 		uint8_t len;       /* with the comma; 0: no key, or too long */
 	} keys[OUT_F_COUNT];
 	void *state;      /* a format's own, made by its begin, freed by out_close */
+	bool want_users;           /* a row needs its uid's name (User column, JSON) */
+	struct out_users users;
 };
 
 extern const struct out_format out_table_format;   /* table.c */
@@ -139,6 +143,10 @@ void out_first_column(struct out_config *cfg, enum out_field_id id);
 /* As out_default_columns, with -i's compact tcp_info columns and -m's memory ones. */
 void out_default_columns_ext(struct out_config *cfg, bool extend, bool processes, bool timers,
 			     bool info, bool memory);
+
+/* r with its user name filled in when o shows names (into *copy), else r. */
+const struct out_row *out_row_with_user(struct out *o, const struct out_row *r,
+					struct out_row *copy);
 
 /*
  * The column named name (len bytes) as -O spells it, or -1. Adds it to

@@ -223,7 +223,7 @@ static void put_listener_labels(struct line *l, const struct prom_listener *ls,
 {
 	char addr[64], port[8];
 	struct tcpstat_sock s;
-	struct out_row row = { &s, NULL, NULL };
+	struct out_row row = { .s = &s };
 
 	if (ls == &p->other) {
 		line_puts(l, "{addr=\"other\",port=\"other\"}");

@@ -40,7 +40,9 @@ static int table_row(struct out *o, const struct out_row *r)
 {
 	struct line *l = &o->line;
 	bool plain = o->cfg->plain;
+	struct out_row named;
 
+	r = out_row_with_user(o, r, &named);
 	for (unsigned i = 0; i < o->n_cols; i++) {
 		const struct out_field *col = o->cols[i];
 		size_t from;
@@ -132,7 +134,7 @@ static void put_gone_detail(struct line *l, const struct out_event *e)
 static int table_event(struct out *o, const struct out_event *e)
 {
 	struct line *l = &o->line;
-	struct out_row r = { e->s, NULL, e->netns };
+	struct out_row r = { .s = e->s, .netns = e->netns };
 
 	line_puts(l, e->stamp);
 	line_putc(l, ' ');
@@ -195,7 +197,7 @@ static int table_summary(struct out *o, const struct out_summary *s)
 
 	/* One namespace's block (--all-netns) is headed by its label, ended by a blank line. */
 	if (s->netns) {
-		struct out_row r = { NULL, NULL, s->netns };
+		struct out_row r = { .netns = s->netns };
 		size_t from = line_pos(l);
 
 		line_puts(l, "NETNS");

@@ -82,7 +82,8 @@ static struct tcpstat_sock v6_listener(void)
 	inet_pton(AF_INET6, "::1", s.local_addr);
 	s.local_port = 9998;
 	s.send_q = 16;
-	s.uid = 1000;
+	/* uid 0: the one uid whose name (root) every system has. */
+	s.uid = 0;
 	s.inode = 123456;
 	return s;
 }
@@ -97,7 +98,7 @@ static char *row_text(const struct out_config *cfg, const struct tcpstat_sock *s
 		      const struct tcpstat_owners *owners)
 {
 	struct capture c;
-	struct out_row r = { s, owners, NULL };
+	struct out_row r = { .s = s, .owners = owners };
 
 	capture_open(&c, cfg);
 	assert_int_equal(c.o.fmt->row(&c.o, &r), 0);
@@ -125,7 +126,7 @@ static void test_json_record(void **state)
 	assert_string_equal(buf,
 		"{\"proto\":\"tcp6\",\"state\":\"LISTEN\",\"local_addr\":\"::1\",\"local_port\":9998,"
 		"\"peer_addr\":\"::\",\"peer_port\":0,\"recv_q\":0,\"send_q\":16,\"timer\":\"off\","
-		"\"timer_ms\":0,\"retrans\":0,\"probes\":0,\"uid\":1000,\"inode\":123456}\n");
+		"\"timer_ms\":0,\"retrans\":0,\"probes\":0,\"uid\":0,\"inode\":123456,\"user\":\"root\"}\n");
 	free(buf);
 
 	memset(&s, 0, sizeof(s));
@@ -142,7 +143,7 @@ static void test_json_record(void **state)
 		"{\"proto\":\"tcp\",\"state\":\"?\",\"local_addr\":\"127.0.0.1\",\"local_port\":0,"
 		"\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,\"recv_q\":0,\"send_q\":0,"
 		"\"timer\":\"timewait\",\"timer_ms\":59120,\"retrans\":1,\"probes\":2,\"uid\":0,"
-		"\"inode\":0}\n");
+		"\"inode\":0,\"user\":\"root\"}\n");
 	free(buf);
 	/* A timer that is off has no time left, whatever the record holds. */
 	s.timer = TCPSTAT_TIMER_OFF;
@@ -168,7 +169,7 @@ static void test_json_owners(void **state)
 	static const char base[] =
 		"{\"proto\":\"tcp6\",\"state\":\"LISTEN\",\"local_addr\":\"::1\",\"local_port\":9998,"
 		"\"peer_addr\":\"::\",\"peer_port\":0,\"recv_q\":0,\"send_q\":16,\"timer\":\"off\","
-		"\"timer_ms\":0,\"retrans\":0,\"probes\":0,\"uid\":1000,\"inode\":123456";
+		"\"timer_ms\":0,\"retrans\":0,\"probes\":0,\"uid\":0,\"inode\":123456,\"user\":\"root\"";
 	char want[1024];
 	char *buf;
 
@@ -208,7 +209,7 @@ static void test_json_row_longer_than_buffer(void **state)
 	n = snprintf(p, left,
 		"{\"proto\":\"tcp6\",\"state\":\"LISTEN\",\"local_addr\":\"::1\",\"local_port\":9998,"
 		"\"peer_addr\":\"::\",\"peer_port\":0,\"recv_q\":0,\"send_q\":16,\"timer\":\"off\","
-		"\"timer_ms\":0,\"retrans\":0,\"probes\":0,\"uid\":1000,\"inode\":123456,\"pids\":[");
+		"\"timer_ms\":0,\"retrans\":0,\"probes\":0,\"uid\":0,\"inode\":123456,\"user\":\"root\",\"pids\":[");
 	p += n, left -= (size_t)n;
 	for (unsigned i = 0; i < 40; i++) {
 		list[i].inode = 123456;
@@ -369,7 +370,7 @@ static void test_count(void **state)
 static void test_json_write_error(void **state)
 {
 	struct tcpstat_sock s = v6_listener();
-	struct out_row r = { &s, NULL, NULL };
+	struct out_row r = { .s = &s, .owners = NULL };
 	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL };
 	struct out_summary sum = { { 0 }, 0, NULL, 0 };
 	char backing[64] = "";
@@ -503,7 +504,7 @@ static void test_json_info_memory(void **state)
 
 	(void)state;
 	text = row_text(&json_cfg, &s, NULL);
-	assert_non_null(strstr(text, ",\"inode\":123456,\"info\":{\"rtt_us\":250,\"mss\":1000,"
+	assert_non_null(strstr(text, ",\"inode\":123456,\"user\":\"root\",\"info\":{\"rtt_us\":250,\"mss\":1000,"
 				     "\"cwnd\":10,\"delivery_rate_bps\":8000,"
 				     "\"send_rate_bps\":320000000,\"options\":[\"ts\",\"sack\"],"
 				     "\"cong\":\"cubic\"},\"memory\":{\"rmem_alloc\":7,"
@@ -522,7 +523,7 @@ static void test_info_columns(void **state)
 	struct out_config cfg = { .kind = OUT_TABLE, .header = true };
 	struct tcpstat_sock s = with_info();
 	struct tcpstat_sock l = v6_listener();
-	struct out_row rs = { &s, NULL, NULL }, rl = { &l, NULL, NULL };
+	struct out_row rs = { .s = &s }, rl = { .s = &l };
 	char buf[64];
 
 	(void)state;

@@ -128,7 +128,7 @@ static void test_defaults(void **state)
 	assert_int_equal(o.report, OPTS_REPORT_ROWS);
 	assert_int_equal(o.out.kind, OUT_TABLE);
 	assert_false(o.verbose);
-	assert_false(has_column(&o, OUT_F_UID));
+	assert_false(has_column(&o, OUT_F_USER));
 	assert_false(has_column(&o, OUT_F_TIMER));
 	assert_false(o.out.plain);
 	assert_false(o.out.owners);
@@ -186,7 +186,7 @@ static void test_no_state_carried_over(void **state)
 	assert_int_equal(o.lists.states, TCPSTAT_STATES_ALL);
 	assert_true(o.lists.ipv4 && o.lists.ipv6);
 	assert_int_equal(o.lists.n_port, 0);
-	assert_false(has_column(&o, OUT_F_UID));
+	assert_false(has_column(&o, OUT_F_USER));
 	assert_true(o.out.header);
 	assert_int_equal(o.dump.backend, DUMP_AUTO);
 	/* The same list twice gives the same result (optind was reset). */
@@ -267,7 +267,7 @@ static void test_flags(void **state)
 			fail_msg("case %zu (%s): rc %d: %s", i, c->args[0], rc, err.msg);
 		bool count = o.report == OPTS_REPORT_COUNT, summary = o.report == OPTS_REPORT_SUMMARY;
 		bool quiet = o.report == OPTS_REPORT_NONE, json = o.out.kind == OUT_JSON;
-		bool extend = has_column(&o, OUT_F_UID), timers = has_column(&o, OUT_F_TIMER);
+		bool extend = has_column(&o, OUT_F_USER), timers = has_column(&o, OUT_F_TIMER);
 		unsigned n_columns = c->n_columns ? o.out.n_columns : 0;
 
 		if (o.action != c->action || o.out.header == c->no_header || count != c->count ||
@@ -572,6 +572,9 @@ static void test_address_options(void **state)
 /* ---- every error ------------------------------------------------------------------ */
 
 #define BAD_PORT(p) "invalid port '" p "' (expected 1-65535 or a range such as 9000-9999)"
+/* Not digits: tried as a service name too (issue 12). */
+#define BAD_SERVICE(p) "invalid port '" p "' (expected 1-65535, a range such as 9000-9999 " \
+	"or a service name)"
 #define BAD_ADDR(a) "invalid address '" a "' (expected an IPv4 or IPv6 address, " \
 	"optionally /PREFIX)"
 #define BAD_STATE(s) "invalid state '" s "' (see --help for the names)"
@@ -586,25 +589,25 @@ static const struct error_case error_cases[] = {
 	{ { "-p", "0" }, BAD_PORT("0") },
 	{ { "-p", "70000" }, BAD_PORT("70000") },
 	{ { "-p", "65536" }, BAD_PORT("65536") },
-	{ { "-p", "abc" }, BAD_PORT("abc") },
+	{ { "-p", "abc" }, BAD_SERVICE("abc") },
 	{ { "-p", "" }, BAD_PORT("") },
 	{ { "-p", "9999-9000" }, "invalid port range '9999-9000' (start above end)" },
 	{ { "-p", "1-" }, BAD_PORT("1-") },
-	{ { "-p", "-5" }, BAD_PORT("-5") },
+	{ { "-p", "-5" }, "option '-p' needs a port, not '-5' (-P lists processes)" },
 	{ { "-p", "99999999999" }, BAD_PORT("99999999999") },
 	{ { "-p", "4294967376" }, BAD_PORT("4294967376") },    /* 2^32 + 80 */
 	{ { "-p", "0-80" }, BAD_PORT("0-80") },
 	{ { "-p", "80-70000" }, BAD_PORT("80-70000") },
 	{ { "-p", "1-2-3" }, BAD_PORT("1-2-3") },
-	{ { "-p", " 80" }, BAD_PORT(" 80") },
-	{ { "-p", "+80" }, BAD_PORT("+80") },
-	{ { "-p", "80 " }, BAD_PORT("80 ") },
-	{ { "-p", "0x50" }, BAD_PORT("0x50") },
+	{ { "-p", " 80" }, BAD_SERVICE(" 80") },
+	{ { "-p", "+80" }, BAD_SERVICE("+80") },
+	{ { "-p", "80 " }, BAD_SERVICE("80 ") },
+	{ { "-p", "0x50" }, BAD_SERVICE("0x50") },
 	{ { "--port=0" }, BAD_PORT("0") },
 	{ { "--port=" }, BAD_PORT("") },
-	{ { "--sport", "abc" }, BAD_PORT("abc") },
+	{ { "--sport", "abc" }, BAD_SERVICE("abc") },
 	{ { "--dport", "2-1" }, "invalid port range '2-1' (start above end)" },
-	{ { "-p", "80", "-p", "x" }, BAD_PORT("x") },
+	{ { "-p", "80", "-p", "x" }, BAD_SERVICE("x") },
 	/* states */
 	{ { "-s", "FOO" }, BAD_STATE("FOO") },
 	{ { "-s", "LISTEN," }, BAD_STATE("") },
@@ -635,8 +638,8 @@ static const struct error_case error_cases[] = {
 	{ { "-lz" }, "unknown option '-z'" },
 	{ { "--frobnicate" }, "unknown option '--frobnicate'" },
 	{ { "--frobnicate=5" }, "unknown option '--frobnicate'" },
-	{ { "-p" }, "option '-p' needs a value" },
-	{ { "-4", "-p" }, "option '-p' needs a value" },
+	{ { "-p" }, "option '-p' needs a port (-P lists processes)" },
+	{ { "-4", "-p" }, "option '-p' needs a port (-P lists processes)" },
 	{ { "--port" }, "option '--port' needs a value" },
 	{ { "--src" }, "option '--src' needs a value" },
 	{ { "--dst" }, "option '--dst' needs a value" },

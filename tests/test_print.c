@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <stdbool.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,8 @@ static struct out_config table_config(bool extend, bool timers)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.kind = OUT_TABLE;
 	cfg.header = true;
+	/* -n: the rows below show uids; test_user_names has the names. */
+	cfg.numeric_users = true;
 	out_default_columns(&cfg, extend, false, timers);
 	return cfg;
 }
@@ -83,7 +86,7 @@ static struct out_config table_config(bool extend, bool timers)
 static char *row_text(const struct out_config *cfg, const struct tcpstat_sock *s, size_t *len)
 {
 	struct capture c;
-	struct out_row r = { s, NULL, NULL };
+	struct out_row r = { .s = s, .owners = NULL };
 
 	capture_open(&c, cfg);
 	assert_int_equal(c.o.fmt->row(&c.o, &r), 0);
@@ -102,6 +105,44 @@ static char *header_text(const struct out_config *cfg)
 	assert_int_equal(c.o.fmt->begin(&c.o), 0);
 	capture_close(&c);
 	return c.buf;
+}
+
+/* -e's User column: the uid's name, the uid where it has none, uids with -n. */
+static void test_user_names(void **state)
+{
+	struct tcpstat_sock s = { .family = AF_INET, .state = TCPSTAT_LISTEN, .local_port = 22 };
+	struct out_config cfg = { .kind = OUT_TABLE, .plain = true };
+	char *out;
+
+	(void)state;
+	cfg.n_columns = 0;
+	assert_int_equal(out_add_column(&cfg, "user", 4), 0);
+	assert_int_equal(out_add_column(&cfg, "uid", 3), 0);
+	out = row_text(&cfg, &s, NULL);
+	assert_string_equal(out, "root 0\n");
+	free(out);
+	/* No name: the number, in the same column. */
+	s.uid = 4000000001u;
+	if (getpwuid(s.uid) == NULL) {
+		out = row_text(&cfg, &s, NULL);
+		assert_string_equal(out, "4000000001 4000000001\n");
+		free(out);
+	}
+	/* The cache: the same slot for another uid is looked up again. */
+	s.uid = OUT_USERS_SLOTS;
+	if (getpwuid(0) && getpwuid(OUT_USERS_SLOTS) == NULL) {
+		struct out_users u;
+
+		out_users_init(&u);
+		assert_string_equal(out_user_name(&u, 0), "root");
+		assert_null(out_user_name(&u, OUT_USERS_SLOTS));
+		assert_string_equal(out_user_name(&u, 0), "root");
+	}
+	s.uid = 0;
+	cfg.numeric_users = true;
+	out = row_text(&cfg, &s, NULL);
+	assert_string_equal(out, "0 0\n");
+	free(out);
 }
 
 /* ---- out_state_name ---------------------------------------------------------- */
@@ -169,7 +210,7 @@ static void test_endpoints(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct tcpstat_sock s;
-		struct out_row r = { &s, NULL, NULL };
+		struct out_row r = { .s = &s, .owners = NULL };
 		char buf[64];
 		size_t n;
 
@@ -194,7 +235,7 @@ static void test_endpoints(void **state)
 static void test_endpoint_v4_ignores_tail(void **state)
 {
 	struct tcpstat_sock s;
-	struct out_row r = { &s, NULL, NULL };
+	struct out_row r = { .s = &s, .owners = NULL };
 	char buf[64];
 
 	(void)state;
@@ -255,7 +296,7 @@ static void test_timers(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct tcpstat_sock s;
-		struct out_row r = { &s, NULL, NULL };
+		struct out_row r = { .s = &s, .owners = NULL };
 		char buf[64];
 		size_t n;
 
@@ -361,7 +402,7 @@ static void check_row(const struct row_case *c)
 {
 	struct tcpstat_sock s = make_sock(&c->sock);
 	struct out_config cfg = table_config(c->extend, c->timers);
-	struct out_row r = { &s, NULL, NULL };
+	struct out_row r = { .s = &s, .owners = NULL };
 	struct out o;
 	char fixed[TEST_LINE_MAX];
 	char *out;
@@ -420,7 +461,7 @@ static void test_cell_truncated(void **state)
 	const struct row_case *c = &row_cases[4];   /* long IPv6 addresses */
 	static const char want[] = "[2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff]:65535";
 	struct tcpstat_sock s = make_sock(&c->sock);
-	struct out_row r = { &s, NULL, NULL };
+	struct out_row r = { .s = &s, .owners = NULL };
 	char buf[16];
 	size_t n;
 
@@ -475,7 +516,7 @@ static void test_row_plain(void **state)
 	struct out_config cfg = { .kind = OUT_TABLE, .plain = true, .n_columns = 5,
 				  .columns = { OUT_F_STATE, OUT_F_RECV_Q, OUT_F_LOCAL,
 					       OUT_F_TIMER, OUT_F_PROTO } };
-	struct out_row r = { &s, NULL, NULL };
+	struct out_row r = { .s = &s, .owners = NULL };
 	char cell[64];
 	char *out;
 
@@ -497,7 +538,7 @@ static void test_row_process(void **state)
 		{ 100, 812, "nginx" }, { 100, 813, "my prog\x01" },
 	};
 	struct tcpstat_owners owners = { two, 2 }, none = { NULL, 0 };
-	struct out_row r = { &s, &owners, NULL };
+	struct out_row r = { .s = &s, .owners = &owners };
 	struct out_config cfg;
 	struct capture c;
 	char cell[64];
@@ -539,7 +580,7 @@ static void test_row_write_error(void **state)
 	const struct row_case *c = &row_cases[0];
 	struct tcpstat_sock s = make_sock(&c->sock);
 	struct out_config cfg = table_config(false, false);
-	struct out_row r = { &s, NULL, NULL };
+	struct out_row r = { .s = &s, .owners = NULL };
 	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL };
 	struct out_summary sum = { { 0 }, 0, NULL, 0 };
 	char backing[TEST_LINE_MAX] = "";
@@ -624,7 +665,7 @@ static void test_header_row_alignment(void **state)
 		const struct row_case *c = &row_cases[i];
 		struct tcpstat_sock s = make_sock(&c->sock);
 		struct out_config cfg = table_config(c->extend, c->timers);
-		struct out_row r = { &s, NULL, NULL };
+		struct out_row r = { .s = &s, .owners = NULL };
 		char ep[64];
 		char *head, *row;
 		size_t offset;
@@ -756,6 +797,7 @@ int main(void)
 		cmocka_unit_test(test_endpoint_v4_ignores_tail),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_user_names),
 		cmocka_unit_test(test_rows_shape),
 		cmocka_unit_test(test_cell_truncated),
 		cmocka_unit_test(test_row_longer_than_buffer),

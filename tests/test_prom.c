@@ -62,7 +62,7 @@ static char *exposition(const struct tcpstat_sock *socks, size_t n, unsigned top
 	assert_ptr_equal(c.o.fmt, &out_prom_format);
 	assert_int_equal(c.o.fmt->begin(&c.o), 0);
 	for (size_t i = 0; i < n; i++) {
-		struct out_row r = { &socks[i], NULL, NULL };
+		struct out_row r = { .s = &socks[i] };
 
 		assert_int_equal(c.o.fmt->row(&c.o, &r), 0);
 	}

@@ -59,6 +59,7 @@ _tcpstat()
 		-K --kill --dry-run --all
 		--bind-check --connect-check
 		-B --backend --events-source -v --verbose -h --help -V --version
+		-a --all-states -t --tcp -n --numeric --numeric-users
 	)
 	local states=(
 		ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2 TIME_WAIT CLOSE
@@ -69,7 +70,7 @@ _tcpstat()
 	)
 	local columns=(
 		proto recv-q send-q local peer local-addr local-port peer-addr
-		peer-port state uid inode timer process netns
+		peer-port state uid inode timer process netns user
 		rtt rttvar min-rtt rto ato mss rcv-mss advmss pmtu cwnd ssthresh reordering
 		bytes-sent bytes-acked bytes-received bytes-retrans segs-in segs-out
 		data-segs-in data-segs-out retrans total-retrans lost sacked unacked
@@ -107,11 +108,11 @@ _tcpstat()
 	elif [[ $prev == = ]] && ((COMP_CWORD > 1)) &&
 		[[ ${COMP_WORDS[COMP_CWORD - 2]} == --* ]]; then
 		opt=${COMP_WORDS[COMP_CWORD - 2]}
-	elif [[ $cur =~ ^(-[46lHoecjSPEqvhVimK]*[psOBF])(.+)$ ]]; then
+	elif [[ $cur =~ ^(-[46lHoecjSPEqvhVimKtan]*[psOBF])(.+)$ ]]; then
 		opt=-${BASH_REMATCH[1]: -1}
 		value_head=${BASH_REMATCH[1]}
 		cur=${BASH_REMATCH[2]}
-	elif [[ $prev =~ ^-[46lHoecjSPEqvhVimK]*[psOBF]$ ]]; then
+	elif [[ $prev =~ ^-[46lHoecjSPEqvhVimKtan]*[psOBF]$ ]]; then
 		opt=-${prev: -1}
 	elif [[ " ${with_value[*]} " == *" $prev "* ]]; then
 		opt=$prev

@@ -95,7 +95,7 @@ check "-j: blockers are the usual socket objects" \
 	"$("$TCPSTAT" --bind-check 9102 -j | jq -c '.blockers[0] | keys_unsorted')"
 out=$("$TCPSTAT" --bind-check 9102 -P -e)
 check "-P -e: the table row with its owner" "yes" \
-	"$(grep -Eq '^tcp +0 +16 127\.0\.0\.1:9102 +0\.0\.0\.0:\* +LISTEN +0 +[0-9]+ +[0-9]+/bindtrial$' \
+	"$(grep -Eq '^tcp +0 +16 127\.0\.0\.1:9102 +0\.0\.0\.0:\* +LISTEN +root +[0-9]+ +[0-9]+/bindtrial$' \
 		<<<"$out" && echo yes)"
 check "-P: the header of the usual table" "yes" \
 	"$(grep -q '^Proto Recv-Q Send-Q Local Address .*PID/Program name$' <<<"$out" && echo yes)"

@@ -85,9 +85,11 @@ for backend in netlink proc; do
 	check "$b -o TIME_WAIT timers" "2" \
 		"$(ts -H -o -s TIME_WAIT | grep -cE ' timewait \(([0-5][0-9]|60)\.[0-9]{2}/0/0\)$')"
 	check "$b -o no timer" "off (0.00/0/0)" "$(ts -H -o -s LISTEN -4 | awk '{ print $7, $8 }')"
-	# -e: uid and inode; TIME_WAIT sockets have neither.
-	check "$b -e TIME_WAIT uid/inode" "0 0
-0 0" "$(ts -H -e -s TIME_WAIT | awk '{ print $7, $8 }')"
+	# -e: uid (its name; -n the number) and inode; TIME_WAIT sockets have neither.
+	check "$b -en TIME_WAIT uid/inode" "0 0
+0 0" "$(ts -H -en -s TIME_WAIT | awk '{ print $7, $8 }')"
+	check "$b -e TIME_WAIT user (uid 0's name)" "root 0
+root 0" "$(ts -H -e -s TIME_WAIT | awk '{ print $7, $8 }')"
 	check "$b -e LISTEN has an inode" "3" "$(ts -H -e -l | awk '$8 > 0' | wc -l)"
 	check "$b -e -o header" "State       User       Inode      Timer" \
 		"$(ts -e -o | head -n 1 | cut -c 69-)"

@@ -20,7 +20,7 @@ for backend in netlink proc; do
 		"$(jq -c 'select(type == "object")' "$TMPDIR_TEST/json" | wc -l)"
 	check "$b -j lines = lines" "$(ts -c)" "$(wc -l <"$TMPDIR_TEST/json")"
 	check "$b -j keys, in order" \
-		"proto,state,local_addr,local_port,peer_addr,peer_port,recv_q,send_q,timer,timer_ms,retrans,probes,uid,inode" \
+		"proto,state,local_addr,local_port,peer_addr,peer_port,recv_q,send_q,timer,timer_ms,retrans,probes,uid,inode,user" \
 		"$(jq -r '[keys_unsorted[]] | join(",")' "$TMPDIR_TEST/json" | sort -u)"
 	# Field by field, the objects and the -e table rows say the same.
 	from_json=$(jq -r '
@@ -29,7 +29,7 @@ for backend in netlink proc; do
 		[.proto, .recv_q, .send_q, ep(.local_addr; .local_port), ep(.peer_addr; .peer_port),
 		 .state, .uid, .inode, .timer] | map(tostring) | join(" ")' "$TMPDIR_TEST/json" |
 		LC_ALL=C sort)
-	from_table=$(ts -H -e -o | awk '{ print $1, $2, $3, $4, $5, $6, $7, $8, $9 }' | LC_ALL=C sort)
+	from_table=$(ts -H -en -o | awk '{ print $1, $2, $3, $4, $5, $6, $7, $8, $9 }' | LC_ALL=C sort)
 	check "$b -j and the table agree" "$from_table" "$from_json"
 	check "$b -j TIME_WAIT timer_ms below 60 s" "2" \
 		"$(ts -j -s time-wait | jq 'select(.timer == "timewait" and .timer_ms > 0 and .timer_ms <= 60000)' | jq -s length)"
@@ -65,5 +65,5 @@ for args in "-S -O state" "-S -c" "-j -O state" "-O nosuch"; do
 	out=$("$TCPSTAT" $args 2>"$TMPDIR_TEST/err"); rc=$?
 	check "tcpstat $args: exit 2, no output" "2:" "$rc:$out"
 done
-check "-O help lists the columns" "64" "$("$TCPSTAT" -O help | grep -c '^  [a-z]')"
+check "-O help lists the columns" "65" "$("$TCPSTAT" -O help | grep -c '^  [a-z]')"
 finish
