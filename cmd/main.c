@@ -63,6 +63,22 @@ static void say_netns(const struct netns_entry *ns, enum dump_netns_step step,
 	}
 }
 
+/*
+ * Owners that could not be read: said once. With --pid or --program a
+ * listing that found nothing cannot tell "none" from "none visible", so
+ * it is trouble (exit 2), not "no match" (exit 1).
+ */
+static bool say_hidden_owners(const struct tcpstat_opts *opts, const struct list_result *res)
+{
+	unsigned long n = res->dump.owners_hidden;
+
+	if (n == 0)
+		return false;
+	fprintf(stderr, "tcpstat: owners of %lu socket%s not visible without privileges "
+		"(try sudo)\n", n, n == 1 ? "" : "s");
+	return res->counts.total == 0 && (opts->lists.n_pid > 0 || opts->lists.n_program > 0);
+}
+
 static int list(const struct tcpstat_opts *opts)
 {
 	struct tcpstat_error err = { 0 };
@@ -75,8 +91,10 @@ static int list(const struct tcpstat_opts *opts)
 	if (rc < 0)
 		return print_error(&err);
 	if (opts->verbose)
-		fprintf(stderr, "tcpstat: backend %s, %lu matching sockets\n", res.dump.backend,
-			res.counts.total);
+		fprintf(stderr, "tcpstat: backend %s, %lu matching socket%s\n", res.dump.backend,
+			res.counts.total, res.counts.total == 1 ? "" : "s");
+	if (say_hidden_owners(opts, &res))
+		return EXIT_TROUBLE;
 	/* Metrics with nothing matching are zeros, still an answer (and no failed unit). */
 	if (opts->out.kind == OUT_PROM)
 		return EXIT_MATCH;

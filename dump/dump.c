@@ -242,7 +242,7 @@ static int keep(const struct tcpstat_sock *s, void *arg)
 
 /* The kept records' owners, then the whole filter again, then emit. */
 static int emit_owned(struct owned *o, dump_emit_fn *emit, void *arg,
-		      struct tcpstat_error *err)
+		      struct dump_result *res, struct tcpstat_error *err)
 {
 	const struct tcpstat_sock *kept = o->kept.data;
 	uint32_t pids[TCPSTAT_MAX_FILTERS];
@@ -269,6 +269,8 @@ static int emit_owned(struct owned *o, dump_emit_fn *emit, void *arg,
 		struct tcpstat_owners owners;
 
 		owners.n = owners_of(&table, kept[i].inode, &owners.list);
+		if (owners.n == 0 && kept[i].inode != 0 && table.unreadable > 0)
+			res->owners_hidden++;
 		if (filter_match(o->req->filter, &kept[i], &owners, FILTER_KNOW_ALL))
 			rc = emit(&kept[i], &owners, arg);
 	}
@@ -289,7 +291,7 @@ static int dump_owned(const struct dump_request *req, dump_emit_fn *emit, void *
 	if (o.out_of_memory)
 		rc = err_set(err, ENOMEM, "keeping %zu sockets for -P", o.kept.len);
 	else if (rc == 0)
-		rc = emit_owned(&o, emit, arg, err);
+		rc = emit_owned(&o, emit, arg, res, err);
 	vec_free(&o.kept);
 	return rc;
 }

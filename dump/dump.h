@@ -59,6 +59,12 @@ struct dump_result {
 	const char *backend;            /* the backend that answered */
 	bool fell_back;                 /* auto left netlink (so no tcp_info, memory) ... */
 	struct tcpstat_error fallback;  /* ... for this reason */
+	/*
+	 * Owners were looked up and some processes could not be read: the
+	 * matching sockets (before --pid and --program) that have an inode
+	 * but no owner seen, so may be held by one of those.
+	 */
+	unsigned long owners_hidden;
 };
 
 /*

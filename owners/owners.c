@@ -64,6 +64,7 @@ static void read_comm(int pid_dir, char comm[TCPSTAT_COMM_MAX])
 static int scan_process(int proc_fd, const char *pid_name, uint32_t pid,
 			const struct u64set *want, struct owners_table *t)
 {
+	int open_errno;
 	char comm[TCPSTAT_COMM_MAX] = "";
 	int pid_dir = openat(proc_fd, pid_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int fd_dir;
@@ -74,8 +75,11 @@ static int scan_process(int proc_fd, const char *pid_name, uint32_t pid,
 	if (pid_dir < 0)
 		return 0;
 	fd_dir = openat(pid_dir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	open_errno = errno;
 	fds = fd_dir >= 0 ? fdopendir(fd_dir) : NULL;
 	if (!fds) {
+		if (fd_dir < 0 && (open_errno == EACCES || open_errno == EPERM))
+			t->unreadable++;
 		if (fd_dir >= 0)
 			close(fd_dir);
 		close(pid_dir);
@@ -165,6 +169,7 @@ int owners_lookup(const char *proc_root, const struct u64set *want, const uint32
 	int rc = 0;
 
 	vec_init(&t->all, sizeof(struct tcpstat_owner), 0);
+	t->unreadable = 0;
 	if (proc_fd < 0)
 		return err_set(err, errno, "cannot open %s", proc_root);
 	if (want->count > 0 && n_pids == 0) {

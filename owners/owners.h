@@ -22,13 +22,15 @@ bool owners_parse_socket_link(const char *link, size_t len, uint64_t *inode);
 /* The owners found: struct tcpstat_owner elements, sorted by inode, then pid. */
 struct owners_table {
 	struct vec all;
+	unsigned long unreadable;   /* processes whose fds could not be read (EACCES, EPERM) */
 };
 
 /*
  * Walks proc_root (normally "/proc") for the processes holding the inodes
  * of want: every process, or only the n_pids in pids when n_pids > 0.
- * Processes or fds that vanish or cannot be read (other users', without
- * privileges) are skipped silently. Returns 0 with t filled (free it with
+ * Processes or fds that vanish are skipped; those that cannot be read
+ * (other users', without privileges) are skipped and counted in
+ * t->unreadable, so the caller can say that some owners were not seen. Returns 0 with t filled (free it with
  * owners_table_free), or a negative errno with err filled when proc_root
  * itself cannot be read or memory runs out.
  */
