@@ -400,8 +400,8 @@ int opts_parse_states(const char *arg, uint32_t *mask, struct tcpstat_error *err
 		uint32_t word_mask;
 
 		if (!filter_state_word(p, len, &word_mask))
-			return fail(err, "invalid state '%.*s' (see --help for the names)",
-				     (int)len, p);
+			return fail(err, "invalid state '%.*s' (expected a state or group, "
+				    "such as established, time-wait, connected)", (int)len, p);
 		*mask |= word_mask;
 		if (!comma)
 			return 0;
@@ -1163,14 +1163,22 @@ void opts_usage(FILE *f)
 		}
 		fputc('\n', f);
 	}
+	/* Each command on its line, what it does below it: no width to outgrow. */
 	fputs("\n"
 	      "Examples:\n"
-	      "  tcpstat -p 9999                  what is on port 9999?\n"
-	      "  tcpstat -o -s time-wait          TIME_WAIT sockets, with time left\n"
-	      "  tcpstat -q -l --sport 9999 || echo free    is anything listening on 9999?\n"
-	      "  tcpstat --bind-check 9999        why does bind() of port 9999 fail?\n"
+	      "  tcpstat -p 9999\n"
+	      "      what is on port 9999?\n"
+	      "  tcpstat -o -s time-wait\n"
+	      "      TIME_WAIT sockets, with the time they have left\n"
+	      "  tcpstat -q -l --sport 9999 || echo free\n"
+	      "      is anything listening on 9999?\n"
+	      "  tcpstat -tanp\n"
+	      "      as netstat -tanp: every socket, with its processes\n"
+	      "  tcpstat --bind-check 9999\n"
+	      "      why does bind() of port 9999 fail?\n"
 	      "  tcpstat state established '( dport = :443 or dport = :80 )'\n"
-	      "                                   ss's filter EXPRESSION (see FILTERS in tcpstat(1))\n"
-	      "  tcpstat 'not port = :22 and sq > 0'   data waiting to be sent, but not ssh\n",
+	      "      ss's filter EXPRESSION (see FILTERS in tcpstat(1))\n"
+	      "  tcpstat 'not port = :22 and sq > 0'\n"
+	      "      data waiting to be sent, but not ssh\n",
 	      f);
 }

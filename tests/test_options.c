@@ -577,7 +577,7 @@ static void test_address_options(void **state)
 	"or a service name)"
 #define BAD_ADDR(a) "invalid address '" a "' (expected an IPv4 or IPv6 address, " \
 	"optionally /PREFIX)"
-#define BAD_STATE(s) "invalid state '" s "' (see --help for the names)"
+#define BAD_STATE(s) "invalid state '" s "' (expected a state or group, such as established, time-wait, connected)"
 
 struct error_case {
 	const char *args[8];
