@@ -64,7 +64,9 @@ if [ -n "$missing" ]; then
 		fi
 	else
 		echo "build.sh: missing packages; run:" >&2
-		echo "  sudo apt-get install -y$missing" >&2
+		echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+		echo "or, where sudo is not installed:" >&2
+		echo "  su -c 'apt-get update && apt-get install -y$missing'" >&2
 		exit 1
 	fi
 fi
@@ -85,7 +87,8 @@ fi
 
 if [ -f "$builddir/build.ninja" ]; then
 	# shellcheck disable=SC2086  # setup_args is a word list
-	meson configure "$builddir" $setup_args >&2
+	# Quiet: configure prints every option it knows; its errors still show.
+	meson configure "$builddir" $setup_args >/dev/null
 else
 	# shellcheck disable=SC2086
 	meson setup "$builddir" $setup_args >&2
@@ -94,5 +97,12 @@ ninja -C "$builddir" >&2
 
 case $mode in
 run) exec "$builddir/tcpstat" "$@" ;;
-test) exec meson test -C "$builddir" --print-errorlogs ;;
+test)
+	# Said on the console, not only in the log: why the namespace tests skip.
+	if ! unshare -n true 2>/dev/null; then
+		echo "build.sh: cannot create a network namespace (unshare -n needs root):" \
+			"the integration tests on real sockets will be skipped; run" \
+			"'sudo ./build.sh test' to run them" >&2
+	fi
+	exec meson test -C "$builddir" --print-errorlogs ;;
 esac

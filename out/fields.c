@@ -307,15 +307,29 @@ static void json_timer(struct line *l, const struct out_row *r)
 /* ---- owners ------------------------------------------------------------- */
 
 /*
- * A program name may hold any byte; control bytes would garble a terminal,
- * and in plain output a space would split the field.
+ * A program name may hold any byte. Control bytes would garble a terminal,
+ * a space would split the column, ',' and '/' would make
+ * "pid/name,pid/name" ambiguous, and bytes past ASCII are not text the
+ * terminal is sure to show: all are written \xHH (and '\' as \\), so the
+ * column is one word that says exactly which bytes the name holds.
  */
 static void put_comm(struct line *l, const char *comm, bool plain)
 {
-	for (; *comm; comm++) {
-		bool odd = (unsigned char)*comm < 0x20 || *comm == 0x7f || (plain && *comm == ' ');
+	static const char hex[] = "0123456789abcdef";
 
-		line_putc(l, odd ? '?' : *comm);
+	(void)plain;
+	for (; *comm; comm++) {
+		unsigned char c = (unsigned char)*comm;
+
+		if (c == '\\') {
+			line_puts(l, "\\\\");
+		} else if (c <= 0x20 || c >= 0x7f || c == ',' || c == '/') {
+			line_puts(l, "\\x");
+			line_putc(l, hex[c >> 4]);
+			line_putc(l, hex[c & 15]);
+		} else {
+			line_putc(l, (char)c);
+		}
 	}
 }
 

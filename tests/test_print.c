@@ -561,14 +561,23 @@ static void test_row_process(void **state)
 		"Proto Recv-Q Send-Q Local Address           Foreign Address         State       "
 		"PID/Program name\n"
 		"tcp        0    511 0.0.0.0:80              0.0.0.0:*               LISTEN      "
-		"812/nginx,813/my prog?\n"
+		"812/nginx,813/my\\x20prog\\x01\n"
 		"tcp        0    511 0.0.0.0:80              0.0.0.0:*               LISTEN      -\n"
 		"tcp        0    511 0.0.0.0:80              0.0.0.0:*               LISTEN      -\n");
 	free(c.buf);
 	/* plain: a space in a program name would split the field */
 	r.owners = &owners;
 	out_field_text(cell, sizeof(cell), OUT_F_PROCESS, &r, true);
-	assert_string_equal(cell, "812/nginx,813/my?prog?");
+	assert_string_equal(cell, "812/nginx,813/my\\x20prog\\x01");
+	/* ',' and '/' in a name cannot pass for separators; '\\' marks itself. */
+	{
+		static const struct tcpstat_owner odd[] = { { 100, 7, "a,b/c\\\xc3\xa9" } };
+		struct tcpstat_owners one = { odd, 1 };
+
+		r.owners = &one;
+		out_field_text(cell, sizeof(cell), OUT_F_PROCESS, &r, false);
+		assert_string_equal(cell, "7/a\\x2cb\\x2fc\\\\\\xc3\\xa9");
+	}
 }
 
 /*
