@@ -33,6 +33,12 @@
 #define MAX_MINISOCKS 65536
 /* A minisocket still in FIN_WAIT2 (the peer's FIN not yet in) is looked at this often. */
 #define FIN_WAIT2_RECHECK_MS 10
+/*
+ * A TIME_WAIT whose timer reads 0 but is still there: the kernel's timer
+ * wheel fires up to one slot (4.096 s at 60 s) late. Look every 10 ms,
+ * not every millisecond, until it is gone.
+ */
+#define TIME_WAIT_OVERDUE_MS 10
 /* The longest wait for the ring buffer, so the minisockets' deadlines are kept. */
 #define WAIT_MAX_MS 1000
 
@@ -213,11 +219,19 @@ static void comm_of(const char *in, char *out)
 	out[i] = '\0';
 }
 
+/* When to look at a minisocket again: when its timer ends, or soon. */
+static uint32_t recheck_after(const struct tcpstat_sock *s)
+{
+	if (s->state != TCPSTAT_TIME_WAIT)
+		return FIN_WAIT2_RECHECK_MS;
+	return s->timer_ms > 0 ? s->timer_ms + 1 : TIME_WAIT_OVERDUE_MS;
+}
+
 /* Follows a minisocket from now on. */
 static void follow(struct bpfsrc *b, const struct tcpstat_sock *s, uint64_t since_us)
 {
 	struct minisock m = { .s = *s, .since_us = since_us };
-	uint32_t wait = s->state == TCPSTAT_TIME_WAIT ? s->timer_ms + 1 : FIN_WAIT2_RECHECK_MS;
+	uint32_t wait = recheck_after(s);
 
 	m.s.timer_ms = 0;
 	m.due_ms = clock_now_ms() + wait;
@@ -314,7 +328,7 @@ static int look_again(struct bpfsrc *b, struct minisock *m, uint64_t now_ms)
 		if (rc != 0)
 			return rc;
 	}
-	m->due_ms = now_ms + (s.state == TCPSTAT_TIME_WAIT ? s.timer_ms + 1 : FIN_WAIT2_RECHECK_MS);
+	m->due_ms = now_ms + recheck_after(&s);
 	return 0;
 }
 
