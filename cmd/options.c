@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "escape.h"
 #include "habits.h"
 #include "netlink.h"
 #include "numparse.h"
@@ -328,14 +329,21 @@ static const struct clash clashes[] = {
 static int fail(struct tcpstat_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * The message is escaped whole: its own text has no control bytes, so
+ * what gets escaped is what the user wrote (a value, an option), and a
+ * value with a newline or an escape sequence in it stays one line.
+ */
 static int fail(struct tcpstat_error *err, const char *fmt, ...)
 {
+	char raw[sizeof(err->msg)];
 	va_list ap;
 
 	err->errnum = 0;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	esc_text(err->msg, sizeof(err->msg), raw);
 	return -EINVAL;
 }
 

@@ -23,6 +23,7 @@
 #include "atomicfile.h"
 #include "clock.h"
 #include "error.h"
+#include "escape.h"
 #include "numparse.h"
 #include "u64set.h"
 #include "vec.h"
@@ -489,6 +490,39 @@ static void test_atomicfile(void **state)
 	umask(old_mask);
 }
 
+/* ---- esc_text ---------------------------------------------------------------- */
+
+static void test_esc_text(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "80", "80" },
+		{ "80\n81", "80\\n81" },
+		{ "\t\r", "\\t\\r" },
+		{ "\033[2J", "\\x1b[2J" },
+		{ "a\x7f", "a\\x7f" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9" },            /* UTF-8 stays */
+		{ "\xe2\x82\xac\xf0\x9f\x98\x80", "\xe2\x82\xac\xf0\x9f\x98\x80" },
+		{ "\xc2\x9b", "\\xc2\\x9b" },                /* C1 CSI */
+		{ "\xff\xfe", "\\xff\\xfe" },
+		{ "\xc3", "\\xc3" },                         /* cut short */
+		{ "\xc0\xaf", "\\xc0\\xaf" },                /* overlong */
+		{ "\xed\xa0\x80", "\\xed\\xa0\\x80" },       /* a surrogate */
+		{ "\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80" }, /* past U+10FFFF */
+		{ "", "" },
+	};
+	char out[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_string_equal(esc_text(out, sizeof(out), cases[i].in), cases[i].want);
+	/* Truncated at a whole escape: "ab\x1b" does not fit 6 bytes. */
+	assert_string_equal(esc_text(out, 6, "ab\033cd"), "ab");
+	assert_string_equal(esc_text(out, 7, "ab\033cd"), "ab\\x1b");
+	assert_string_equal(esc_text(out, 1, "abc"), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -503,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_err_set_truncates),
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_atomicfile),
+		cmocka_unit_test(test_esc_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,6 +89,24 @@ for entry in "${cases[@]}"; do
 	check "tcpstat $args: stdout empty" "" "$(cat "$TMPDIR_TEST/out")"
 done
 
+# Values with control bytes or bytes that are not UTF-8 are echoed escaped:
+# still one line, nothing the terminal acts on (issue 20).
+check_escaped() {
+	local want=$1
+	shift
+	"$TCPSTAT" "$@" >"$TMPDIR_TEST/out" 2>"$TMPDIR_TEST/err"
+	check "escaped $want: exit 2" 2 "$?"
+	check "escaped $want: stderr" "$want" "$(cat "$TMPDIR_TEST/err")"
+	check "escaped $want: one line" 1 "$(wc -l <"$TMPDIR_TEST/err")"
+	check "escaped $want: stdout empty" "" "$(cat "$TMPDIR_TEST/out")"
+}
+check_escaped "tcpstat: invalid port '80\\n81' (expected 1-65535 or a range such as 9000-9999); see 'tcpstat --help'" -p $'80\n81'
+check_escaped "tcpstat: invalid state '\\x1b[2J' (see --help for the names); see 'tcpstat --help'" -s $'\e[2J'
+check_escaped "tcpstat: invalid address '\\xff\\x9b1' (expected an IPv4 or IPv6 address, optionally /PREFIX); see 'tcpstat --help'" --src $'\xff\x9b1'
+check_escaped "tcpstat: unknown option '--a\\rb'; see 'tcpstat --help'" $'--a\rb'
+check_escaped "tcpstat: unexpected argument 'x\\ty'; see 'tcpstat --help'" $'x\ty'
+check_escaped "tcpstat: invalid column 'café' (see -O help for the names); see 'tcpstat --help'" -O 'café'
+
 # Help and version go to stdout with exit 0.
 out=$("$TCPSTAT" --help)
 check "--help exit 0" 0 $?
