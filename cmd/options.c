@@ -647,6 +647,32 @@ static bool takes_no_value(const char *name, size_t len, int id)
 	return false;
 }
 
+/*
+ * An abbreviation getopt_long refused because several long options start
+ * with it: fills err naming them in the table's order, returns -EINVAL;
+ * 0 when it is not one (an unknown option).
+ */
+static int ambiguous(const char *written, size_t name_len, struct tcpstat_error *err)
+{
+	char list[sizeof(err->msg)] = "";
+	size_t len = name_len - 2, used = 0;
+	int n = 0;
+
+	for (size_t i = 0; i < N_SPECS; i++) {
+		if (strncmp(specs[i].name, written + 2, len) != 0)
+			continue;
+		if (specs[i].name[len] == '\0')
+			return 0;       /* an exact name is never ambiguous */
+		used += (size_t)snprintf(list + used, sizeof(list) - used < 2 ? 0 : sizeof(list) - used,
+					 "%s--%s", n++ ? ", " : "", specs[i].name);
+		if (used >= sizeof(list))
+			used = sizeof(list) - 1;
+	}
+	if (n < 2)
+		return 0;
+	return fail(err, "ambiguous option '%.*s' (could be %s)", (int)name_len, written, list);
+}
+
 /* The option as the user wrote it, for messages: "-x" or "--name". */
 static int bad_option(int argc, char **argv, int c, struct tcpstat_error *err)
 {
@@ -669,6 +695,8 @@ static int bad_option(int argc, char **argv, int c, struct tcpstat_error *err)
 	 */
 	if (optopt > 0 && optopt < 256)
 		return fail(err, "unknown option '-%c'", optopt);
+	if (is_long && name_len > 2 && ambiguous(written, name_len, err) < 0)
+		return -EINVAL;
 	return fail(err, "unknown option '%.*s'", (int)name_len, written);
 }
 

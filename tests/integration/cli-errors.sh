@@ -48,6 +48,10 @@ cases=(
 	"--pid 0|tcpstat: invalid pid '0' (expected 1-4194304); see 'tcpstat --help'"
 	"--pid 12x|tcpstat: invalid pid '12x' (expected 1-4194304); see 'tcpstat --help'"
 	"--pid 4194305|tcpstat: invalid pid '4194305' (expected 1-4194304); see 'tcpstat --help'"
+	"--p 80|tcpstat: ambiguous option '--p' (could be --port, --pid, --program, --processes); see 'tcpstat --help'"
+	"--s|tcpstat: ambiguous option '--s' (could be --sport, --state, --src, --sort, --summary); see 'tcpstat --help'"
+	"--wa=5|tcpstat: ambiguous option '--wa' (could be --watch, --wait-clear); see 'tcpstat --help'"
+	"--ve|tcpstat: ambiguous option '--ve' (could be --verbose, --version); see 'tcpstat --help'"
 	"-j --columns state|tcpstat: --json prints every key: it cannot go with --columns; see 'tcpstat --help'"
 	"--metrics -j|tcpstat: --metrics prints no rows: it cannot go with --json and --columns; see 'tcpstat --help'"
 	"--metrics-file /tmp/x.prom -S|tcpstat: --metrics cannot go with --summary, --count and --quiet; see 'tcpstat --help'"
@@ -106,6 +110,11 @@ check_escaped "tcpstat: invalid address '\\xff\\x9b1' (expected an IPv4 or IPv6 
 check_escaped "tcpstat: unknown option '--a\\rb'; see 'tcpstat --help'" $'--a\rb'
 check_escaped "tcpstat: unexpected argument 'x\\ty'; see 'tcpstat --help'" $'x\ty'
 check_escaped "tcpstat: invalid column 'café' (see -O help for the names); see 'tcpstat --help'" -O 'café'
+
+# Unique abbreviations of long options work, as getopt_long allows.
+out=$("$TCPSTAT" --sp 1 --st listen --cou -B proc 2>&1)
+check "--sp 1 --st listen --cou: a count" "0" "$out"
+check "--vers: the version" "tcpstat ${TCPSTAT_VERSION:?}" "$("$TCPSTAT" --vers)"
 
 # Help and version go to stdout with exit 0.
 out=$("$TCPSTAT" --help)
