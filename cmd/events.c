@@ -11,6 +11,7 @@ struct printing {
 	struct out out;
 	struct netns_labels labels;   /* every namespace polled so far */
 	bool write_failed;
+	int write_errno;        /* errno when the write failed, before anything else can change it */
 };
 
 static int on_event(const struct out_event *e, void *arg)
@@ -23,6 +24,7 @@ static int on_event(const struct out_event *e, void *arg)
 	/* Each event goes out as it comes, not when a batch is full. */
 	if (p->out.fmt->event(&p->out, &labelled) < 0 || out_flush(&p->out) < 0) {
 		p->write_failed = true;
+		p->write_errno = errno;
 		return 1;
 	}
 	return 0;
@@ -35,8 +37,16 @@ static int run_source(const struct events_source *src, void *state, struct print
 
 	do {
 		rc = src->step(state, on_event, p, err);
-		if (p->write_failed || (rc >= 0 && fflush(f) == EOF))
-			return err_set(err, errno ? errno : EIO, "write error");
+		/*
+		 * ferror too: a line-buffered stream whose flush failed inside
+		 * fwrite has nothing left to flush, and fflush then says 0.
+		 */
+		if (!p->write_failed && rc >= 0 && (fflush(f) == EOF || ferror(f))) {
+			p->write_failed = true;
+			p->write_errno = errno;
+		}
+		if (p->write_failed)
+			return err_set(err, p->write_errno ? p->write_errno : EIO, "write error");
 	} while (rc == 0);
 	return rc < 0 ? rc : 0;
 }

@@ -3,6 +3,7 @@
  * place that prints errors and decides the exit status (as grep: 0 found,
  * 1 not found, 2 error).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include "clock.h"
 #include "modes.h"
 #include "options.h"
+#include "stdfds.h"
 
 enum { EXIT_MATCH = 0, EXIT_NO_MATCH = 1, EXIT_TROUBLE = 2 };
 
@@ -143,7 +145,12 @@ static int events(const struct tcpstat_opts *opts, const volatile sig_atomic_t *
 	bool bpf;
 	int rc;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/*
+	 * Fully buffered: events.c flushes after every step, so the lines of
+	 * one poll go out in one write and a failed write is seen, with its
+	 * errno, by that fflush (a line-buffered fwrite hides it).
+	 */
+	setvbuf(stdout, NULL, _IOFBF, 0);
 	rc = events_mode_run(opts, stdout, stop, &choice, &st, &err);
 	if (opts->verbose && choice.fell_back)
 		fprintf(stderr, "tcpstat: events: no eBPF source (%s: %s); polling\n",
@@ -181,9 +188,11 @@ static int check(const struct tcpstat_opts *opts, const volatile sig_atomic_t *s
 	return res.ok ? EXIT_MATCH : EXIT_NO_MATCH;
 }
 
-/* --help, --version, -O help: written whole, or a failure. */
+/* --help, --version, -O help: written whole, or "write error". */
 static int info(const struct tcpstat_opts *opts)
 {
+	struct tcpstat_error err = { 0 };
+
 	switch (opts->action) {
 	case OPTS_HELP:
 		opts_usage(stdout);
@@ -195,7 +204,10 @@ static int info(const struct tcpstat_opts *opts)
 		puts("tcpstat " TCPSTAT_VERSION);
 		break;
 	}
-	return fflush(stdout) == 0 && !ferror(stdout) ? EXIT_MATCH : EXIT_TROUBLE;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_MATCH;
+	err_set(&err, errno ? errno : EIO, "write error");
+	return print_error(&err);
 }
 
 static int run_mode(const struct tcpstat_opts *opts, int argc, char **argv)
@@ -229,6 +241,8 @@ int main(int argc, char **argv)
 	static struct tcpstat_opts opts;
 	struct tcpstat_error err = { 0 };
 
+	if (stdfds_ensure(&err) < 0)
+		return print_error(&err);
 	if (opts_parse(argc, argv, &opts, &err) < 0) {
 		fprintf(stderr, "tcpstat: %s; see 'tcpstat --help'\n", err.msg);
 		return EXIT_TROUBLE;
