@@ -78,6 +78,13 @@ bool clock_sleep_until(uint64_t deadline_ms, const volatile sig_atomic_t *stop)
 	return !*stop;
 }
 
+uint64_t clock_next_deadline(uint64_t prev, uint32_t period_ms, uint64_t now_ms)
+{
+	uint64_t next = prev + period_ms;
+
+	return next < now_ms ? now_ms + period_ms : next;
+}
+
 void clock_wall(char *buf, size_t size, bool with_date)
 {
 	struct timespec ts;

@@ -39,6 +39,14 @@ int clock_ppoll(struct pollfd *fds, nfds_t n, uint64_t deadline_ms,
 bool clock_sleep_until(uint64_t deadline_ms, const volatile sig_atomic_t *stop);
 
 /*
+ * The deadline after prev for a loop of period_ms: prev + period_ms, or
+ * now_ms + period_ms when that is already past (the process was stopped,
+ * or a round took longer than the period), so a late loop resynchronises
+ * to the clock instead of running the missed rounds back to back.
+ */
+uint64_t clock_next_deadline(uint64_t prev, uint32_t period_ms, uint64_t now_ms);
+
+/*
  * Installs SIGINT and SIGTERM handlers that set the one stop flag, and
  * returns it: the one piece of mutable global state, since a signal
  * handler can reach no other.

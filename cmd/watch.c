@@ -9,23 +9,47 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "modes.h"
 
 /*
- * A FILE that keeps at most max_lines lines in memory and drops the rest:
- * a screen's worth of a listing of any size.
+ * A FILE that keeps at most max_lines lines of at most max_cols columns in
+ * memory and drops the rest: a screen's worth of a listing of any size. A
+ * line wider than the terminal is clipped, not wrapped, so the frame never
+ * outgrows the screen and the title never scrolls away.
  */
 struct screen_buf {
 	char *data;
 	size_t len, cap;
 	size_t lines, max_lines;
+	size_t col, max_cols;      /* characters on this line; UTF-8 continuations count 0 */
+	bool clipping;             /* the rest of this line is dropped */
 };
+
+static bool screen_keeps(struct screen_buf *s, unsigned char b)
+{
+	if (b == '\n') {
+		s->col = 0;
+		s->clipping = false;
+		return true;
+	}
+	if ((b & 0xc0) == 0x80)
+		return !s->clipping;
+	if (s->col < s->max_cols) {
+		s->col++;
+		return true;
+	}
+	s->clipping = true;
+	return false;
+}
 
 static ssize_t screen_write(void *cookie, const char *buf, size_t size)
 {
 	struct screen_buf *s = cookie;
 
 	for (size_t i = 0; i < size && s->lines < s->max_lines; i++) {
+		if (!screen_keeps(s, (unsigned char)buf[i]))
+			continue;
 		if (s->len == s->cap) {
 			size_t cap = s->cap ? 2 * s->cap : 4096;
 			char *grown = realloc(s->data, cap);
@@ -42,51 +66,73 @@ static ssize_t screen_write(void *cookie, const char *buf, size_t size)
 	return (ssize_t)size;
 }
 
-static size_t terminal_rows(void)
+static FILE *screen_open(struct screen_buf *s, size_t max_lines, size_t max_cols)
+{
+	static const cookie_io_functions_t io = { .write = screen_write };
+
+	*s = (struct screen_buf){ .max_lines = max_lines, .max_cols = max_cols };
+	return fopencookie(s, "w", io);
+}
+
+static void terminal_size(size_t *rows, size_t *cols)
 {
 	struct winsize ws;
 
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
-		return ws.ws_row;
-	return 24;
+	*rows = 24;
+	*cols = 80;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0) {
+		if (ws.ws_row > 0)
+			*rows = ws.ws_row;
+		if (ws.ws_col > 0)
+			*cols = ws.ws_col;
+	}
 }
 
-static void print_title(const struct tcpstat_opts *o, int argc, char **argv,
+/* The title and the counts, to f; argv escaped, as it may hold anything. */
+static void print_title(FILE *f, const struct tcpstat_opts *o, int argc, char **argv,
 			const struct list_result *res)
 {
-	char now[40];
+	char now[40], arg[256];
 
 	clock_wall(now, sizeof(now), true);
-	printf("Every %u.%01us:", o->watch_ms / 1000, o->watch_ms % 1000 / 100);
+	fprintf(f, "Every %u.%01us:", o->watch_ms / 1000, o->watch_ms % 1000 / 100);
 	for (int i = 0; i < argc; i++)
-		printf(" %s", argv[i]);
-	printf("    %s\n", now);
+		fprintf(f, " %s", esc_text(arg, sizeof(arg), argv[i]));
+	fprintf(f, "    %s\n", now);
 	for (unsigned st = 1; st <= TCPSTAT_STATE_MAX; st++)
 		if (res->counts.by_state[st] > 0)
-			printf("%s %lu  ", out_state_name(st), res->counts.by_state[st]);
-	printf("total %lu\n\n", res->counts.total);
+			fprintf(f, "%s %lu  ", out_state_name(st), res->counts.by_state[st]);
+	fprintf(f, "total %lu\n\n", res->counts.total);
 }
 
 /* One round on a terminal: the listing into a screenful, then drawn at once. */
 static int watch_round_terminal(const struct tcpstat_opts *o, int argc, char **argv,
 				struct tcpstat_error *err)
 {
-	static const cookie_io_functions_t io = { .write = screen_write };
-	size_t rows = terminal_rows();
-	struct screen_buf screen = { .max_lines = rows > 4 ? rows - 4 : 1 };
+	size_t rows, cols;
+	struct screen_buf screen, title;
 	struct list_result res;
-	FILE *f = fopencookie(&screen, "w", io);
+	FILE *f, *t;
 	int rc;
 
+	terminal_size(&rows, &cols);
+	f = screen_open(&screen, rows > 4 ? rows - 4 : 1, cols);
 	if (!f)
 		return err_set(err, errno, "screen buffer");
 	rc = list_run(o, f, &res, err);
 	fclose(f);
-	if (rc == 0) {
+	t = rc == 0 ? screen_open(&title, 3, cols) : NULL;
+	if (rc == 0 && !t)
+		rc = err_set(err, errno, "screen buffer");
+	if (t) {
+		print_title(t, o, argc, argv, &res);
+		fclose(t);
 		fputs("\033[H\033[2J", stdout);
-		print_title(o, argc, argv, &res);
+		fwrite(title.data, 1, title.len, stdout);
 		fwrite(screen.data, 1, screen.len, stdout);
-		fflush(stdout);
+		if (fflush(stdout) == EOF || ferror(stdout))
+			rc = err_set(err, errno ? errno : EIO, "write error");
+		free(title.data);
 	}
 	free(screen.data);
 	return rc;
@@ -136,7 +182,7 @@ int watch_run(const struct tcpstat_opts *o, int argc, char **argv,
 				rc = 0;
 			break;
 		}
-		next += o->watch_ms;
+		next = clock_next_deadline(next, o->watch_ms, clock_now_ms());
 		if (!clock_sleep_until(next, stop))
 			break;
 	}
@@ -176,7 +222,7 @@ int watch_wait_clear(const struct tcpstat_opts *o, const volatile sig_atomic_t *
 		}
 		if (terminal)
 			show_waiting(&res);
-		next += o->interval_ms;
+		next = clock_next_deadline(next, o->interval_ms, clock_now_ms());
 		if (o->timeout_ms && next > start + o->timeout_ms)
 			next = start + o->timeout_ms;
 		if (o->timeout_ms && clock_now_ms() >= start + o->timeout_ms)

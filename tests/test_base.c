@@ -417,6 +417,10 @@ static void test_clock(void **state)
 	assert_false(clock_sleep_until(a + 60000, &stop));
 	assert_int_equal(clock_ppoll(NULL, 0, a + 60000, &stop), -1);
 	assert_true(clock_now_ms() - a < 30000);
+	/* On time: one period on; late (a SIGSTOP): one period from now. */
+	assert_int_equal(clock_next_deadline(1000, 100, 1050), 1100);
+	assert_int_equal(clock_next_deadline(1000, 100, 1100), 1100);
+	assert_int_equal(clock_next_deadline(1000, 100, 6000), 6100);
 }
 
 /* ---- atomicfile ------------------------------------------------------------- */
