@@ -163,8 +163,9 @@ static const struct opt_spec specs[] = {
 	{ "events", OPT_EVENTS, no_argument, NULL, NULL,
 	  "print state changes of the matching sockets as\n"
 	  "they happen: new, A -> B, gone. Polls (see\n"
-	  "--interval); as root it also hears of sockets\n"
-	  "destroyed between two polls, else those are missed" },
+	  "--interval); it also hears the kernel's reports\n"
+	  "of sockets destroyed between two polls (-v says\n"
+	  "when it cannot, and those are missed)" },
 	{ "interval", OPT_INTERVAL, required_argument, "SECS", NULL,
 	  "-E and --wait-clear poll period (default 0.1, at\n"
 	  "least 0.01)" },

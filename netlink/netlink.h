@@ -128,8 +128,12 @@ struct mnl_socket;
  * (SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET6_TCP_DESTROY), on which the
  * kernel reports every full TCP socket it destroys. (Named "reports", not
  * "destroy": SOCK_DESTROY, which ends a socket, is another request.)
- * Joining needs CAP_NET_ADMIN. Returns the socket, or NULL with err filled
- * (EPERM without the capability).
+ * Any user may join: net/core/sock_diag.c creates the kernel side with
+ * NL_CFG_F_NONROOT_RECV and its sock_diag_bind checks no capability (only
+ * SOCK_DESTROY needs CAP_NET_ADMIN), since the groups came in Linux 4.9;
+ * seen on 6.18, an unprivileged user hears of every socket of the network
+ * namespace, root's too. Returns the socket, or NULL with err filled (a
+ * kernel without the groups, a netlink failure).
  */
 struct mnl_socket *nl_reports_open(bool ipv4, bool ipv6, struct tcpstat_error *err);
 

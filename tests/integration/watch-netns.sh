@@ -62,7 +62,7 @@ check "-E -j: a new ESTABLISHED" "true" \
 	"$(jq -s 'any(.[]; .event == "new" and .state == "ESTABLISHED")' "$TMPDIR_TEST/events.json")"
 
 # Opened and reset within one poll (5 s apart): only the kernel's destroy
-# reports (root) can tell; the lines say it happened between polls.
+# reports can tell; the lines say it happened between polls.
 "$TCPSTAT" -E --events-source poll -v -4 -p 9999 --interval 5 >"$TMPDIR_TEST/destroy" 2>"$TMPDIR_TEST/destroy.err" &
 ev=$!
 track_pid "$ev"
@@ -74,7 +74,7 @@ kill -INT "$ev"; wait "$ev"
 # reset, 0.0.0.0:PORT to 127.0.0.1:*, so -p 9999 matches only the server's.)
 check "-E destroy reports: the reset connection" "1" \
 	"$(grep -cE '^[0-9:.]+ 127\.0\.0\.1:9999 127\.0\.0\.1:[0-9]+ gone \(was [A-Z_0-9]+, between polls\)$' "$TMPDIR_TEST/destroy")"
-check "-E destroy reports: nothing on stderr as root" "" "$(cat "$TMPDIR_TEST/destroy.err")"
+check "-E destroy reports: -v says nothing when they are heard" "" "$(cat "$TMPDIR_TEST/destroy.err")"
 
 # --wait-clear: 0 soon after the held connection goes; 1 after the timeout
 # while its TIME_WAIT stays.
