@@ -8,7 +8,14 @@ bool numparse_uint(const char *s, size_t len, unsigned long min, unsigned long m
 {
 	unsigned long v = 0;
 
-	if (len == 0 || len > 9)
+	if (len == 0 || len > NUMPARSE_MAX_LEN)
+		return false;
+	/* Leading zeros count for nothing: 0000000080 is 80, as 080 is. */
+	while (len > 1 && s[0] == '0') {
+		s++;
+		len--;
+	}
+	if (len > 9)
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')

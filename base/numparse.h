@@ -9,9 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The most characters a number may have, leading zeros included. */
+#define NUMPARSE_MAX_LEN 20
+
 /*
- * Whether s (len bytes) is a decimal number, at most 9 digits, in
- * [min, max]; sets *out when it is.
+ * Whether s (len bytes, at most NUMPARSE_MAX_LEN) is a decimal number in
+ * [min, max] with at most 9 digits after its leading zeros (so no
+ * overflow); sets *out when it is.
  */
 bool numparse_uint(const char *s, size_t len, unsigned long min, unsigned long max,
 		   unsigned long *out);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "modes.h"
 #include "options.h"
 #include "stdfds.h"
@@ -81,13 +82,34 @@ static bool say_hidden_owners(const struct tcpstat_opts *opts, const struct list
 	return res->counts.total == 0 && (opts->lists.n_pid > 0 || opts->lists.n_program > 0);
 }
 
+/* -v: a --program name longer than the kernel keeps is compared by its start. */
+static void say_long_programs(const struct filter_lists *l)
+{
+	char shown[256], head[4 * TCPSTAT_COMM_MAX];
+	char raw[TCPSTAT_COMM_MAX];
+
+	for (unsigned i = 0; i < l->n_program; i++) {
+		if (strlen(l->program[i]) < TCPSTAT_COMM_MAX)
+			continue;
+		memcpy(raw, l->program[i], sizeof(raw) - 1);
+		raw[sizeof(raw) - 1] = '\0';
+		fprintf(stderr, "tcpstat: --program '%s': only its first %d bytes, '%s', are "
+			"compared (the kernel keeps no more of a process name)\n",
+			esc_text(shown, sizeof(shown), l->program[i]), TCPSTAT_COMM_MAX - 1,
+			esc_text(head, sizeof(head), raw));
+	}
+}
+
 static int list(const struct tcpstat_opts *opts)
 {
 	struct tcpstat_error err = { 0 };
 	struct list_result res;
-	int rc = opts->metrics_file ? list_run_file(opts, &res, &err)
-		 : list_run(opts, stdout, &res, &err);
+	int rc;
 
+	if (opts->verbose)
+		say_long_programs(&opts->lists);
+	rc = opts->metrics_file ? list_run_file(opts, &res, &err)
+	     : list_run(opts, stdout, &res, &err);
 	if (opts->verbose)
 		say_fallback(&res.dump, opts->dump.want);
 	if (rc < 0)

@@ -98,7 +98,8 @@ static const struct opt_spec specs[] = {
 	  "foreign address, as --src" },
 	{ "pid", OPT_PID, required_argument, "PID", NULL, "held by this process" },
 	{ "program", OPT_PROGRAM, required_argument, "NAME", NULL,
-	  "held by a process of this name (comm)" },
+	  "held by a process of this name (comm: its first\n"
+	  "15 bytes compared; -v says so for longer names)" },
 	{ "filter-file", OPT_FILTER_FILE, required_argument, "FILE", NULL,
 	  "also require the filter EXPRESSION in FILE (ss's\n"
 	  "language; lines starting with # are comments)" },

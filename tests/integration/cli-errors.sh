@@ -111,6 +111,23 @@ check_escaped "tcpstat: unknown option '--a\\rb'; see 'tcpstat --help'" $'--a\rb
 check_escaped "tcpstat: unexpected argument 'x\\ty'; see 'tcpstat --help'" $'x\ty'
 check_escaped "tcpstat: invalid column 'café' (see -O help for the names); see 'tcpstat --help'" -O 'café'
 
+# Leading zeros: 0000000080 is 80, as 080 is; past 20 characters, refused.
+# (Not in a namespace: any count may come, but no error.)
+accepted() {
+	"$TCPSTAT" "$@" -q -B proc 2>"$TMPDIR_TEST/err"
+	[ $? -le 1 ] && [ ! -s "$TMPDIR_TEST/err" ] && echo yes || echo no
+}
+check "--sport 0000000080: accepted" yes "$(accepted --sport 0000000080)"
+check "--pid 00000000000000000001 (20 characters): accepted" yes \
+	"$(accepted --pid 00000000000000000001)"
+check "--sport 000000000000000000080 (21): refused" \
+	"tcpstat: invalid port '000000000000000000080' (expected 1-65535 or a range such as 9000-9999); see 'tcpstat --help'" \
+	"$("$TCPSTAT" --sport 000000000000000000080 -c 2>&1)"
+# A --program name longer than the kernel keeps: -v says how it is compared.
+check "--program of 16 bytes, -v: the note" \
+	"tcpstat: --program 'systemd-resolved': only its first 15 bytes, 'systemd-resolve', are compared (the kernel keeps no more of a process name)" \
+	"$("$TCPSTAT" -v -c -B proc --program systemd-resolved 2>&1 >/dev/null | head -n 1)"
+
 # Unique abbreviations of long options work, as getopt_long allows.
 out=$("$TCPSTAT" --sp 1 --st listen --cou -B proc 2>&1)
 check "--sp 1 --st listen --cou: a count" "0" "$out"

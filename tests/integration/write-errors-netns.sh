@@ -36,6 +36,25 @@ for args in "" "-c" "-S" "-j" "-j -c" "-j -S" "-o -e" "-B proc" "-B proc -c" \
 	expect_write_error "tcpstat $args >&-" "$EBADF" closed $args
 done
 
+# -O with 32 columns (the most): rows far longer than out/table.c's 512-byte
+# line buffer spill to the stream and still come out whole, one per socket.
+# The widest: every column but the 2 last is local or peer (24 bytes each).
+cols=proto,recv-q,send-q,local-addr,local-port,peer-addr,peer-port,state,uid,inode,timer,process
+for _ in $(seq 1 10); do cols=$cols,local,peer; done
+for b in netlink proc; do
+	"$TCPSTAT" -B "$b" -O "$cols" >"$TMPDIR_TEST/wide" 2>&1
+	check "[$b] -O 32 columns: exit 0" 0 "$?"
+	check "[$b] -O 32 columns: a header and one row per socket" \
+		"$(( $("$TCPSTAT" -B "$b" -c) + 1 ))" "$(wc -l <"$TMPDIR_TEST/wide")"
+	check "[$b] -O 32 columns: rows over 512 bytes" yes \
+		"$(awk 'length($0) > 512 { n++ } END { print (n == NR ? "yes" : "no") }' "$TMPDIR_TEST/wide")"
+	check "[$b] -O 32 columns: every row ends in its 32nd column (peer)" 0 \
+		"$(tail -n +2 "$TMPDIR_TEST/wide" | grep -cvE ' (127\.0\.0\.1|\[::1\]|\[::\]|\[::ffff:127\.0\.0\.1\]|0\.0\.0\.0):([0-9]+|\*)$')"
+	"$TCPSTAT" -B "$b" -H -O "$cols" >"$TMPDIR_TEST/wide-plain"
+	check "[$b] -H -O 32 columns: 32 fields a row" 0 \
+		"$(awk 'NF != 32' "$TMPDIR_TEST/wide-plain" | wc -l)"
+done
+
 # Stdin and stderr closed: the listing itself is not disturbed.
 "$TCPSTAT" -c -4 -s listen <&- 2>&- >"$TMPDIR_TEST/out"
 check "tcpstat <&- 2>&-: exit 0" 0 "$?"
