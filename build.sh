@@ -7,7 +7,8 @@
 # Missing Debian packages are installed with apt-get when run as root;
 # otherwise the exact apt-get line to run is printed. With CI=true (as CI
 # runs it) the build uses -Werror and ASan+UBSan, in build-ci/, and the
-# integration tests must not skip.
+# integration and fuzz tests must not skip. `test` runs the fuzz suite too
+# (4 targets, ~30 s each, tests/fuzz/run.sh).
 set -eu
 cd "$(dirname "$0")"
 
@@ -31,6 +32,8 @@ bpf_pkgs="clang bpftool libbpf-dev"
 # netbase: /etc/services, for the filter language's port names.
 test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools mandoc bash-completion
 	prometheus prometheus-node-exporter curl netbase"
+# clang and its libFuzzer runtime: the fuzz suite (tests/fuzz/run.sh).
+test_pkgs="$test_pkgs clang libclang-rt-14-dev"
 case $mode in
 run) pkgs="$build_pkgs $bpf_pkgs" ;;
 test) pkgs="$build_pkgs $bpf_pkgs $test_pkgs" ;;
@@ -75,6 +78,7 @@ if [ "${CI:-}" = true ]; then
 	builddir=build-ci
 	setup_args="-Dwerror=true -Db_sanitize=address,undefined -Dtests=enabled -Dbpf=enabled"
 	export TCPSTAT_REQUIRE_NETNS=1
+	export TCPSTAT_REQUIRE_FUZZ=1
 	export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 else
