@@ -109,6 +109,7 @@ check_escaped "tcpstat: invalid state '\\x1b[2J' (see --help for the names); see
 check_escaped "tcpstat: invalid address '\\xff\\x9b1' (expected an IPv4 or IPv6 address, optionally /PREFIX); see 'tcpstat --help'" --src $'\xff\x9b1'
 check_escaped "tcpstat: unknown option '--a\\rb'; see 'tcpstat --help'" $'--a\rb'
 check_escaped "tcpstat: unexpected argument 'x\\ty'; see 'tcpstat --help'" $'x\ty'
+check_escaped "tcpstat: invalid program name '' (expected a process name); see 'tcpstat --help'" --program ''
 check_escaped "tcpstat: invalid column 'café' (see -O help for the names); see 'tcpstat --help'" -O 'café'
 
 # Leading zeros: 0000000080 is 80, as 080 is; past 20 characters, refused.
