@@ -32,8 +32,8 @@ bpf_pkgs="clang bpftool libbpf-dev"
 # netbase: /etc/services, for the filter language's port names.
 test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools mandoc bash-completion
 	prometheus prometheus-node-exporter curl netbase"
-# clang and its libFuzzer runtime: the fuzz suite (tests/fuzz/run.sh).
-test_pkgs="$test_pkgs clang libclang-rt-14-dev"
+# libFuzzer's runtime for clang (in bpf_pkgs): the fuzz suite (tests/fuzz/run.sh).
+test_pkgs="$test_pkgs libclang-rt-14-dev"
 case $mode in
 run) pkgs="$build_pkgs $bpf_pkgs" ;;
 test) pkgs="$build_pkgs $bpf_pkgs $test_pkgs" ;;
