@@ -349,6 +349,21 @@ static int fail(struct tcpstat_error *err, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/*
+ * Errors filled by parsers outside this file (explain_parse_target, the
+ * namespace options) echo values too: escaped here once more, which leaves
+ * fail()'s messages as they are (an escape is printable text).
+ */
+static int escaped(struct tcpstat_error *err, int rc)
+{
+	char raw[sizeof(err->msg)];
+
+	memcpy(raw, err->msg, sizeof(raw));
+	raw[sizeof(raw) - 1] = '\0';
+	esc_text(err->msg, sizeof(err->msg), raw);
+	return rc;
+}
+
 static int spec_index(int id)
 {
 	for (size_t i = 0; i < N_SPECS; i++)
@@ -1145,7 +1160,7 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 		p.seen |= 1ull << spec_index(c);
 		rc = apply_option(c, optarg, o, &p, err);
 		if (rc < 0)
-			return rc;
+			return escaped(err, rc);
 		/* The mode clashes are judged as the options come, as before. */
 		if ((c == OPT_WATCH || c == OPT_EVENTS || c == OPT_WAIT_CLEAR) &&
 		    (rc = check_clashes(&p, err)) < 0 && strstr(err->msg, "be combined"))

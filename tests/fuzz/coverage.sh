@@ -12,14 +12,14 @@ root=$(cd "$here/../.." && pwd)
 case $name in
 procfs) srcs="procfs/procfs.c filter/filter.c filter/lists.c base/*.c"; room=procfs/procfs.c ;;
 nl_parse) srcs="netlink/parse.c base/*.c"; room=netlink/parse.c ;;
-options) srcs="cmd/options.c out/*.c filter/filter.c filter/lists.c base/*.c"; room=cmd/options.c ;;
+options) srcs="cmd/options.c explain/target.c out/*.c filter/filter.c filter/lists.c base/*.c"; room="cmd/options.c explain/target.c" ;;
 bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c"; room="netlink/bytecode.c filter/filter.c" ;;
 *) echo "coverage.sh: no fuzz target '$name'" >&2; exit 2 ;;
 esac
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 incs=""
-for d in include base filter netlink procfs owners out dump events cmd tests; do
+for d in include base filter netlink procfs owners out dump events explain cmd tests; do
 	incs="$incs -I$root/$d"
 done
 cd "$root"

@@ -31,13 +31,13 @@ keep=${FUZZ_OUT:+yes}
 case $name in
 procfs) srcs="procfs/procfs.c filter/filter.c filter/lists.c base/*.c" ;;
 nl_parse) srcs="netlink/parse.c base/*.c" ;;
-options) srcs="cmd/options.c out/*.c filter/filter.c filter/lists.c base/*.c" ;;
+options) srcs="cmd/options.c explain/target.c out/*.c filter/filter.c filter/lists.c base/*.c" ;;
 bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c" ;;
 *) echo "run.sh: no fuzz target '$name'" >&2; exit 2 ;;
 esac
 
 incs=""
-for d in include base filter netlink procfs owners out dump events cmd tests; do
+for d in include base filter netlink procfs owners out dump events explain cmd tests; do
 	incs="$incs -I$root/$d"
 done
 cd "$root" || exit 1

@@ -109,6 +109,8 @@ check_escaped "tcpstat: invalid state '\\x1b[2J' (see --help for the names); see
 check_escaped "tcpstat: invalid address '\\xff\\x9b1' (expected an IPv4 or IPv6 address, optionally /PREFIX); see 'tcpstat --help'" --src $'\xff\x9b1'
 check_escaped "tcpstat: unknown option '--a\\rb'; see 'tcpstat --help'" $'--a\rb'
 check_escaped "tcpstat: unexpected argument 'x\\ty'; see 'tcpstat --help'" $'x\ty'
+# (Found by fuzz_options: a parser outside options.c echoed the value raw.)
+check_escaped "$("$TCPSTAT" --connect-check x 2>&1 | sed "s/'x'/'\\\\rT'/")" --connect-check $'\rT'
 check_escaped "tcpstat: invalid program name '' (expected a process name); see 'tcpstat --help'" --program ''
 check_escaped "tcpstat: invalid column 'café' (see -O help for the names); see 'tcpstat --help'" -O 'café'
 
