@@ -351,8 +351,9 @@ static int fail(struct tcpstat_error *err, const char *fmt, ...)
 
 /*
  * Errors filled by parsers outside this file (explain_parse_target, the
- * namespace options) echo values too: escaped here once more, which leaves
- * fail()'s messages as they are (an escape is printable text).
+ * filter language, the namespace options) echo values too: every error
+ * opts_parse returns is escaped here once more, which leaves fail()'s
+ * messages as they are (an escape is printable text).
  */
 static int escaped(struct tcpstat_error *err, int rc)
 {
@@ -1129,7 +1130,7 @@ static int netstat_p(int c, int argc, char **argv)
 	return c;
 }
 
-int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_error *err)
+static int parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_error *err)
 {
 	struct option longs[N_SPECS + 1];
 	char shorts[3 * N_SPECS + 2];
@@ -1160,7 +1161,7 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 		p.seen |= 1ull << spec_index(c);
 		rc = apply_option(c, optarg, o, &p, err);
 		if (rc < 0)
-			return escaped(err, rc);
+			return rc;
 		/* The mode clashes are judged as the options come, as before. */
 		if ((c == OPT_WATCH || c == OPT_EVENTS || c == OPT_WAIT_CLEAR) &&
 		    (rc = check_clashes(&p, err)) < 0 && strstr(err->msg, "be combined"))
@@ -1171,6 +1172,13 @@ int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_err
 	if (rc < 0)
 		return rc;
 	return settle(o, &p, argc - optind, argv + optind, err);
+}
+
+int opts_parse(int argc, char **argv, struct tcpstat_opts *o, struct tcpstat_error *err)
+{
+	int rc = parse(argc, argv, o, err);
+
+	return rc < 0 ? escaped(err, rc) : rc;
 }
 
 /* The left column of --help: "  -p, --port PORT[-PORT]" or "      --sport ...". */
