@@ -12,7 +12,7 @@ root=$(cd "$here/../.." && pwd)
 case $name in
 procfs) srcs="procfs/procfs.c filter/filter.c filter/lists.c base/*.c"; room=procfs/procfs.c ;;
 nl_parse) srcs="netlink/parse.c base/*.c"; room=netlink/parse.c ;;
-options) srcs="cmd/options.c explain/target.c out/*.c filter/*.c base/*.c"; room="cmd/options.c explain/target.c filter/parse.c" ;;
+options) srcs="cmd/options.c cmd/habits.c explain/target.c out/*.c filter/*.c base/*.c"; room="cmd/options.c explain/target.c filter/parse.c" ;;
 bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c"; room="netlink/bytecode.c filter/filter.c" ;;
 *) echo "coverage.sh: no fuzz target '$name'" >&2; exit 2 ;;
 esac

@@ -31,7 +31,7 @@ keep=${FUZZ_OUT:+yes}
 case $name in
 procfs) srcs="procfs/procfs.c filter/filter.c filter/lists.c base/*.c" ;;
 nl_parse) srcs="netlink/parse.c base/*.c" ;;
-options) srcs="cmd/options.c explain/target.c out/*.c filter/*.c base/*.c" ;;
+options) srcs="cmd/options.c cmd/habits.c explain/target.c out/*.c filter/*.c base/*.c" ;;
 bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c" ;;
 *) echo "run.sh: no fuzz target '$name'" >&2; exit 2 ;;
 esac

@@ -104,8 +104,8 @@ check_escaped() {
 	check "escaped $want: one line" 1 "$(wc -l <"$TMPDIR_TEST/err")"
 	check "escaped $want: stdout empty" "" "$(cat "$TMPDIR_TEST/out")"
 }
-check_escaped "tcpstat: invalid port '80\\n81' (expected 1-65535 or a range such as 9000-9999); see 'tcpstat --help'" -p $'80\n81'
-check_escaped "tcpstat: invalid state '\\x1b[2J' (see --help for the names); see 'tcpstat --help'" -s $'\e[2J'
+check_escaped "tcpstat: invalid port '80\\n81' (expected 1-65535, a range such as 9000-9999 or a service name); see 'tcpstat --help'" -p $'80\n81'
+check_escaped "tcpstat: invalid state '\\x1b[2J' (expected a state or group, such as established, time-wait, connected); see 'tcpstat --help'" -s $'\e[2J'
 check_escaped "tcpstat: invalid address '\\xff\\x9b1' (expected an IPv4 or IPv6 address, optionally /PREFIX); see 'tcpstat --help'" --src $'\xff\x9b1'
 check_escaped "tcpstat: unknown option '--a\\rb'; see 'tcpstat --help'" $'--a\rb'
 check_escaped "tcpstat: filter: unexpected 'x\\x1by' at word 1; see 'tcpstat --help'" $'x\ey'
