@@ -29,9 +29,11 @@ bpf_pkgs="clang bpftool libbpf-dev"
 # mandoc: man page lint; bash-completion: its completionsdir and loader;
 # prometheus (promtool), prometheus-node-exporter, curl: the --metrics tests,
 # which start their own node_exporter in a private network namespace;
-# netbase: /etc/services, for the filter language's port names.
+# netbase: /etc/services, for the filter language's port names; python3:
+# the filter tests' expression generator and the pty driver of the -w
+# tests; strace: the namespace fd-leak check.
 test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools mandoc bash-completion
-	prometheus prometheus-node-exporter curl netbase"
+	prometheus prometheus-node-exporter curl netbase python3 strace"
 # libFuzzer's runtime for clang (in bpf_pkgs): the fuzz suite (tests/fuzz/run.sh).
 test_pkgs="$test_pkgs libclang-rt-14-dev"
 case $mode in
