@@ -92,7 +92,10 @@ check "node_exporter: build_info" "1" \
 
 # ---- cardinality: 5,000 TIME_WAIT ports ------------------------------------
 tw=$("$TCPSTAT" -c -s time-wait "${SEL[@]}")
-check "5000 TIME_WAIT ports (and sockfixture's two)" 5002 "$tw"
+# twpop's 5,000 and sockfixture's two, which may have expired (60 s after the
+# fixture began) when the machine is slow.
+check "5000 TIME_WAIT ports (and up to sockfixture's two)" "yes" \
+	"$( ((tw >= 5000 && tw <= 5002)) && echo yes || echo "no: $tw")"
 for top in 10 3 0 1000; do
 	"$TCPSTAT" --metrics --metrics-top "$top" "${SEL[@]}" >"$T/top$top"
 	series=$(grep -c '^tcpstat_time_wait_sockets{' "$T/top$top")
