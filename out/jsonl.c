@@ -63,18 +63,56 @@ static void put_object(struct out *o, const char *key, int first, int last,
 	line_putc(l, '}');
 }
 
+/* Adds the keys ids[0..n) to o's steps. */
+static void plan_keys(struct out *o, const uint8_t *ids, size_t n)
+{
+	for (size_t i = 0; i < n && o->n_json_steps < OUT_JSON_STEPS; i++) {
+		struct out_json_step *s = &o->json_steps[o->n_json_steps++];
+		const char *key = out_fields[ids[i]].json_key;
+		size_t len = strlen(key);
+
+		memset(s, 0, sizeof(*s));
+		s->json = out_fields[ids[i]].json;
+		s->id = ids[i];
+		if (len + 4 > sizeof(s->text) - 1)
+			continue;
+		s->text[0] = o->n_json_steps == 1 ? '{' : ',';
+		s->text[1] = '"';
+		memcpy(s->text + 2, key, len);
+		memcpy(s->text + 2 + len, "\":", 2);
+		s->len = (uint8_t)(len + 4);
+	}
+}
+
+void out_json_plan(struct out *o)
+{
+	o->n_json_steps = 0;
+	plan_keys(o, socket_keys, sizeof(socket_keys));
+	if (o->cfg->owners)
+		plan_keys(o, owner_keys, sizeof(owner_keys));
+	if (o->cfg->netns)
+		plan_keys(o, netns_keys, sizeof(netns_keys));
+}
+
 int out_json_socket(struct out *o, const struct out_row *r)
 {
 	struct line *l = &o->line;
 	struct out_row named;
 
 	r = out_row_with_user(o, r, &named);
-	line_putc(l, '{');
-	put_keys(o, socket_keys, sizeof(socket_keys), r, true);
-	if (o->cfg->owners)
-		put_keys(o, owner_keys, sizeof(owner_keys), r, false);
-	if (o->cfg->netns)
-		put_keys(o, netns_keys, sizeof(netns_keys), r, false);
+	/* The keys as planned: one copy and one call each. */
+	for (unsigned i = 0; i < o->n_json_steps; i++) {
+		const struct out_json_step *s = &o->json_steps[i];
+
+		if (s->len) {
+			line_put32(l, s->text, s->len);
+		} else {
+			if (i == 0)
+				line_putc(l, '{');
+			out_json_key(l, out_fields[s->id].json_key, i == 0);
+		}
+		s->json(l, r);
+	}
 	/* Only what the kernel reported: no key for a socket without it. */
 	if (r->s->present & TCPSTAT_HAS_INFO)
 		put_object(o, "info", OUT_F_INFO_FIRST, OUT_F_INFO_LAST, r);

@@ -56,20 +56,14 @@ void line_puts(struct line *l, const char *s)
 	line_put(l, s, strlen(s));
 }
 
-void line_spaces(struct line *l, size_t n)
+const char line_spaces32[33] = "                                ";
+
+void line_spaces_slow(struct line *l, size_t n)
 {
-	static const char spaces[] = "                                ";
-
-	/* Padding is short: one fixed-size copy, the rest overwritten later. */
-	if (n <= 32 && 32 < l->size - l->len) {
-		memcpy(l->buf + l->len, spaces, 32);
-		l->len += n;
-		return;
-	}
 	while (n > 0) {
-		size_t chunk = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		size_t chunk = n < 32 ? n : 32;
 
-		line_put(l, spaces, chunk);
+		line_put(l, line_spaces32, chunk);
 		n -= chunk;
 	}
 }
@@ -114,49 +108,102 @@ static size_t digit_count(uint64_t v)
 	return n + (v >= 10) + (v >= 100) + (v >= 1000);
 }
 
+/* v < 100 in one or two digits at p; returns the end. */
+static char *pair_text(char *p, unsigned v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	memcpy(p, two_digits + v * 2, 2);
+	return p + 2;
+}
+
+/*
+ * v in decimal at p (at most 20 bytes); returns the end. Below 100000
+ * (ports, queues, timers, most counts) without a loop or a division
+ * that is not by a constant.
+ */
+static char *u64_text(char *p, uint64_t v)
+{
+	unsigned low;
+
+	if (v < 100)
+		return pair_text(p, (unsigned)v);
+	if (v < 10000) {
+		p = pair_text(p, (unsigned)v / 100);
+		memcpy(p, two_digits + (unsigned)v % 100 * 2, 2);
+		return p + 2;
+	}
+	if (v < 100000) {
+		*p++ = (char)('0' + (unsigned)v / 10000);
+		low = (unsigned)v % 10000;
+		memcpy(p, two_digits + low / 100 * 2, 2);
+		memcpy(p + 2, two_digits + low % 100 * 2, 2);
+		return p + 4;
+	}
+	p += digit_count(v);
+	u64_digits(p, v);
+	return p;
+}
+
 void line_u64_slow(struct line *l, uint64_t v)
 {
 	char tmp[24];
-	char *d;
 
-	/* Most numbers in a row are small: address bytes, zero queues. */
-	if (v < 10) {
-		line_putc(l, (char)('0' + v));
-		return;
-	}
 	/* With room, the digits go straight into the buffer. */
 	if (20 < l->size - l->len) {
-		size_t n = digit_count(v);
+		char *start = l->buf + l->len;
 
-		u64_digits(l->buf + l->len + n, v);
-		l->len += n;
+		l->len += (size_t)(u64_text(start, v) - start);
 		return;
 	}
-	d = u64_digits(tmp + sizeof(tmp), v);
-	line_put(l, d, (size_t)(tmp + sizeof(tmp) - d));
+	line_put(l, tmp, (size_t)(u64_text(tmp, v) - tmp));
 }
 
-/* The dotted quad at p (at most 15 bytes); returns its end. */
+/*
+ * Each byte's decimal text with a dot after it, and how far that goes: a
+ * dotted quad is four copies of four bytes from here (8 bytes an entry,
+ * so an entry is found by a shift).
+ */
+struct octet {
+	char text[4];
+	uint32_t next;     /* the digits and the dot */
+};
+#define OCTET(n) { #n ".", sizeof(#n) },
+#define OCTETS10(t) OCTET(t##0) OCTET(t##1) OCTET(t##2) OCTET(t##3) OCTET(t##4) \
+	OCTET(t##5) OCTET(t##6) OCTET(t##7) OCTET(t##8) OCTET(t##9)
+#define OCTETS100(h) OCTETS10(h##0) OCTETS10(h##1) OCTETS10(h##2) OCTETS10(h##3) \
+	OCTETS10(h##4) OCTETS10(h##5) OCTETS10(h##6) OCTETS10(h##7) OCTETS10(h##8) \
+	OCTETS10(h##9)
+static const struct octet octets[256] = {
+	OCTET(0) OCTET(1) OCTET(2) OCTET(3) OCTET(4) OCTET(5) OCTET(6) OCTET(7) OCTET(8) OCTET(9)
+	OCTETS10(1) OCTETS10(2) OCTETS10(3) OCTETS10(4) OCTETS10(5) OCTETS10(6) OCTETS10(7)
+	OCTETS10(8) OCTETS10(9)
+	OCTETS100(1)
+	OCTETS10(20) OCTETS10(21) OCTETS10(22) OCTETS10(23) OCTETS10(24)
+	OCTET(250) OCTET(251) OCTET(252) OCTET(253) OCTET(254) OCTET(255)
+};
+#undef OCTETS100
+#undef OCTETS10
+#undef OCTET
+
+static char *octet_text(char *p, uint8_t b)
+{
+	memcpy(p, octets[b].text, 4);
+	return p + octets[b].next;
+}
+
+/*
+ * The dotted quad at p; returns its end. Writes up to 16 bytes (the last
+ * dot, then cut off, may land one past the 15 of the text).
+ */
 static char *ipv4_text(char *p, const uint8_t addr[4])
 {
-	for (int i = 0; i < 4; i++) {
-		unsigned b = addr[i];
-
-		if (i > 0)
-			*p++ = '.';
-		if (b >= 100) {
-			*p++ = (char)('0' + b / 100);
-			b %= 100;
-			*p++ = two_digits[b * 2];
-			*p++ = two_digits[b * 2 + 1];
-		} else if (b >= 10) {
-			*p++ = two_digits[b * 2];
-			*p++ = two_digits[b * 2 + 1];
-		} else {
-			*p++ = (char)('0' + b);
-		}
-	}
-	return p;
+	p = octet_text(p, addr[0]);
+	p = octet_text(p, addr[1]);
+	p = octet_text(p, addr[2]);
+	return octet_text(p, addr[3]) - 1;
 }
 
 void line_ipv4(struct line *l, const uint8_t addr[4])
@@ -173,25 +220,27 @@ void line_ipv4(struct line *l, const uint8_t addr[4])
 	line_put(l, text, (size_t)(ipv4_text(text, addr) - text));
 }
 
-void line_u64_right(struct line *l, uint64_t v, size_t width)
+void line_u64_right_slow(struct line *l, uint64_t v, size_t width)
 {
 	char tmp[24];
+	size_t n;
 
 	/* With room, the padding and the digits go straight into the buffer. */
 	if (width <= 32 && 32 + 20 < l->size - l->len) {
-		size_t n = digit_count(v), pad = n < width ? width - n : 0;
+		char *start = l->buf + l->len;
 
-		line_spaces(l, pad);
-		u64_digits(l->buf + l->len + n, v);
-		l->len += n;
+		n = v < 10 ? 1 : digit_count(v);
+		if (n < width) {
+			memcpy(start, line_spaces32, 32);
+			start += width - n;
+		}
+		l->len = (size_t)(u64_text(start, v) - l->buf);
 		return;
 	}
-	const char *d = u64_digits(tmp + sizeof(tmp), v);
-	size_t n = (size_t)(tmp + sizeof(tmp) - d);
-
+	n = (size_t)(u64_text(tmp, v) - tmp);
 	if (n < width)
 		line_spaces(l, width - n);
-	line_put(l, d, n);
+	line_put(l, tmp, n);
 }
 
 int line_flush(struct line *l)

@@ -97,7 +97,25 @@ static inline void line_put32(struct line *l, const char *s, size_t n)
 }
 
 void line_puts(struct line *l, const char *s);
-void line_spaces(struct line *l, size_t n);
+void line_spaces_slow(struct line *l, size_t n);
+
+/* 32 spaces, for padding with one fixed-size copy. */
+extern const char line_spaces32[33];
+
+/*
+ * n spaces. Padding is short: with room, one fixed-size copy of 32 (the
+ * rest is overwritten later), inline because every cell of a table pads.
+ */
+static inline void line_spaces(struct line *l, size_t n)
+{
+	if (n <= 32 && 32 < l->size - l->len) {
+		memcpy(l->buf + l->len, line_spaces32, 32);
+		l->len += n;
+		return;
+	}
+	line_spaces_slow(l, n);
+}
+
 void line_u64_slow(struct line *l, uint64_t v);
 
 /* v in decimal; one digit (most numbers in a row: zero queues, retries) inline. */
@@ -111,8 +129,19 @@ static inline void line_u64(struct line *l, uint64_t v)
 }
 /* An IPv4 address in dotted-quad form. */
 void line_ipv4(struct line *l, const uint8_t addr[4]);
-/* v right-aligned in width columns. */
-void line_u64_right(struct line *l, uint64_t v, size_t width);
+void line_u64_right_slow(struct line *l, uint64_t v, size_t width);
+
+/* v right-aligned in width columns; one digit (a zero queue) inline. */
+static inline void line_u64_right(struct line *l, uint64_t v, size_t width)
+{
+	if (v < 10 && width - 1 < 32 && 32 < l->size - l->len) {
+		memcpy(l->buf + l->len, line_spaces32, 32);
+		l->buf[l->len + width - 1] = (char)('0' + v);
+		l->len += width;
+		return;
+	}
+	line_u64_right_slow(l, v, width);
+}
 
 /* Spaces until the field that began at line_pos() == from is width wide. */
 static inline void line_pad(struct line *l, size_t from, size_t width)

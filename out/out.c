@@ -14,6 +14,8 @@ void out_open(struct out *o, const struct out_config *cfg, FILE *f)
 	o->n_cols = cfg->n_columns;
 	for (unsigned i = 0; i < cfg->n_columns; i++)
 		o->cols[i] = &out_fields[cfg->columns[i]];
+	out_table_plan(o);
+	out_json_plan(o);
 	line_init(&o->line, o->batch, sizeof(o->batch), f);
 	o->want_users = false;
 	for (unsigned i = 0; i < cfg->n_columns && cfg->kind == OUT_TABLE; i++)

@@ -92,12 +92,40 @@ struct out_format {
 /* Output is gathered here and written in large pieces (and by out_flush). */
 #define OUT_BATCH (64 * 1024)
 
+/*
+ * A table cell: how it is written, chosen once per listing from its
+ * field's alignment and place (table.c), so a row is one call per cell.
+ */
+struct out_cell {
+	void (*write)(struct line *l, const struct out_cell *c, const struct out_row *r);
+	const struct out_field *f;
+	uint8_t width;     /* the field's */
+	char end;          /* ' ' between cells, '\n' after the last */
+};
+
+/*
+ * One key of -j's socket object and how its value is written, made once
+ * per listing (jsonl.c): its text is ,"key": (the first key's {"key":).
+ */
+struct out_json_step {
+	void (*json)(struct line *l, const struct out_row *r);
+	char text[32];     /* line_put32 reads all 32 */
+	uint8_t len;       /* 0: too long for text, written by out_json_key */
+	uint8_t id;
+};
+
+/* The most keys a socket object has before its info and memory objects. */
+#define OUT_JSON_STEPS 24
+
 struct out {
 	const struct out_format *fmt;
 	const struct out_config *cfg;
 	FILE *f;
 	const struct out_field *cols[OUT_MAX_COLUMNS];   /* the table's, resolved */
 	unsigned n_cols;
+	struct out_cell cells[OUT_MAX_COLUMNS];          /* and how each is written */
+	struct out_json_step json_steps[OUT_JSON_STEPS]; /* -j's socket keys, in order */
+	unsigned n_json_steps;
 	struct line line;          /* over batch, spilling to f */
 	char batch[OUT_BATCH];
 	/*
@@ -116,6 +144,11 @@ struct out {
 extern const struct out_format out_table_format;   /* table.c */
 extern const struct out_format out_json_format;    /* jsonl.c */
 extern const struct out_format out_prom_format;    /* prom.c */
+
+/* Sets o->cells from o->cols and o->cfg (table.c); out_open calls it. */
+void out_table_plan(struct out *o);
+/* Sets o->json_steps from o->cfg (jsonl.c); out_open calls it. */
+void out_json_plan(struct out *o);
 
 /* Sets o up to write cfg's format to f (cfg must outlive o). */
 void out_open(struct out *o, const struct out_config *cfg, FILE *f);

@@ -35,33 +35,86 @@ static void put_cell_right(struct line *l, const struct out_field *col,
 	l->len += col->width - n;
 }
 
+/*
+ * The cells' writers: each writes its cell, its padding and what follows
+ * it (c->end). A left-aligned cell is padded to its width but the last.
+ */
+static void cell_left(struct line *l, const struct out_cell *c, const struct out_row *r)
+{
+	size_t from = line_pos(l), have;
+
+	c->f->put(l, r, false);
+	have = line_pos(l) - from;
+	/* The padding and the space after it in one move. */
+	line_spaces(l, have < c->width ? c->width + 1u - have : 1u);
+}
+
+static void cell_last(struct line *l, const struct out_cell *c, const struct out_row *r)
+{
+	c->f->put(l, r, false);
+	line_putc(l, c->end);
+}
+
+/* -O with -H: no padding, no alignment, one word per field. */
+static void cell_plain(struct line *l, const struct out_cell *c, const struct out_row *r)
+{
+	c->f->put(l, r, true);
+	line_putc(l, c->end);
+}
+
+/* A number, right-aligned, straight from its value. */
+static void cell_number(struct line *l, const struct out_cell *c, const struct out_row *r)
+{
+	size_t from = line_pos(l);
+
+	line_u64_right(l, c->f->number(r), c->width);
+	if (c->end == ' ')
+		line_pad(l, from, c->width);
+	line_putc(l, c->end);
+}
+
+static void cell_right(struct line *l, const struct out_cell *c, const struct out_row *r)
+{
+	size_t from = line_pos(l);
+
+	put_cell_right(l, c->f, r);
+	if (c->end == ' ')
+		line_pad(l, from, c->width);
+	line_putc(l, c->end);
+}
+
+void out_table_plan(struct out *o)
+{
+	for (unsigned i = 0; i < o->n_cols; i++) {
+		const struct out_field *f = o->cols[i];
+		struct out_cell *c = &o->cells[i];
+		bool last = i + 1 == o->n_cols;
+
+		c->f = f;
+		c->width = f->width;
+		c->end = last ? '\n' : ' ';
+		if (o->cfg->plain)
+			c->write = cell_plain;
+		else if (f->right && f->number)
+			c->write = cell_number;
+		else if (f->right)
+			c->write = cell_right;
+		else
+			c->write = last ? cell_last : cell_left;
+	}
+}
+
 /* Cells separated by one space and padded to their width, the last unpadded. */
 static int table_row(struct out *o, const struct out_row *r)
 {
 	struct line *l = &o->line;
-	bool plain = o->cfg->plain;
 	struct out_row named;
 
 	r = out_row_with_user(o, r, &named);
-	for (unsigned i = 0; i < o->n_cols; i++) {
-		const struct out_field *col = o->cols[i];
-		size_t from;
-
-		if (i > 0)
-			line_putc(l, ' ');
-		from = line_pos(l);
-		if (plain)
-			col->put(l, r, true);
-		else if (col->right && col->number)
-			line_u64_right(l, col->number(r), col->width);
-		else if (col->right)
-			put_cell_right(l, col, r);
-		else
-			col->put(l, r, false);
-		if (i + 1 < o->n_cols && !plain)
-			line_pad(l, from, col->width);
-	}
-	line_putc(l, '\n');
+	for (unsigned i = 0; i < o->n_cols; i++)
+		o->cells[i].write(l, &o->cells[i], r);
+	if (o->n_cols == 0)
+		line_putc(l, '\n');
 	return l->error ? -1 : 0;
 }
 
