@@ -220,23 +220,24 @@ static void zero_parts(struct tcpstat_sock *out)
 static int parse_msg(const struct nlmsghdr *nlh, struct tcpstat_sock *out)
 {
 	const struct inet_diag_msg *m;
-	size_t addr_len;
 
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*m))
 		return -EBADMSG;
 	m = NLMSG_DATA(nlh);
-	if (m->idiag_family == AF_INET)
-		addr_len = 4;
-	else if (m->idiag_family == AF_INET6)
-		addr_len = 16;
-	else
+	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
 		return -EBADMSG;
 	memset(out, 0, offsetof(struct tcpstat_sock, info));
 	out->family = m->idiag_family;
 	out->state = m->idiag_state;
 	out->timer = m->idiag_timer;
-	memcpy(out->local_addr, m->id.idiag_src, addr_len);
-	memcpy(out->peer_addr, m->id.idiag_dst, addr_len);
+	/* Copies of a constant size: inline moves, not calls (this runs per socket). */
+	if (m->idiag_family == AF_INET) {
+		memcpy(out->local_addr, m->id.idiag_src, 4);
+		memcpy(out->peer_addr, m->id.idiag_dst, 4);
+	} else {
+		memcpy(out->local_addr, m->id.idiag_src, 16);
+		memcpy(out->peer_addr, m->id.idiag_dst, 16);
+	}
 	out->local_port = ntohs(m->id.idiag_sport);
 	out->peer_port = ntohs(m->id.idiag_dport);
 	out->recv_q = m->idiag_rqueue;

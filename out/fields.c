@@ -182,20 +182,41 @@ static bool val_peer_port(const struct out_row *r, uint64_t *v)
 	return true;
 }
 
+/*
+ * "name" for a name in a char[16] table: with room, the quotes and one
+ * fixed-size copy (JSON's strings that are names: proto, state, timer).
+ */
+static void put_quoted16(struct line *l, const char name[16], size_t n)
+{
+	if (18 < l->size - l->len) {
+		char *p = l->buf + l->len;
+
+		p[0] = '"';
+		memcpy(p + 1, name, 16);
+		p[n + 1] = '"';
+		l->len += n + 2;
+		return;
+	}
+	line_putc(l, '"');
+	line_put(l, name, n);
+	line_putc(l, '"');
+}
+
+static const char proto_names[2][16] = { "tcp", "tcp6" };
+
 static void put_proto(struct line *l, const struct out_row *r, bool plain)
 {
-	static const char names[2][16] = { "tcp", "tcp6" };
 	bool v6 = r->s->family == AF_INET6;
 
 	(void)plain;
-	line_put16(l, names[v6], v6 ? 4 : 3);
+	line_put16(l, proto_names[v6], v6 ? 4 : 3);
 }
 
 static void json_proto(struct line *l, const struct out_row *r)
 {
-	line_putc(l, '"');
-	put_proto(l, r, false);
-	line_putc(l, '"');
+	bool v6 = r->s->family == AF_INET6;
+
+	put_quoted16(l, proto_names[v6], v6 ? 4 : 3);
 }
 
 static const uint8_t state_name_len[TCPSTAT_STATE_MAX + 1] = {
@@ -218,9 +239,12 @@ static void put_state(struct line *l, const struct out_row *r, bool plain)
 
 static void json_state(struct line *l, const struct out_row *r)
 {
-	line_putc(l, '"');
-	put_state(l, r, false);
-	line_putc(l, '"');
+	unsigned st = r->s->state;
+
+	if (st <= TCPSTAT_STATE_MAX && state_name_len[st])
+		put_quoted16(l, state_names[st], state_name_len[st]);
+	else
+		line_puts(l, "\"?\"");
 }
 
 /*
@@ -244,33 +268,37 @@ static void put_user(struct line *l, const struct out_row *r, bool plain)
 static void json_user(struct line *l, const struct out_row *r)
 {
 	if (r->user)
-		json_string(l, r->user, strlen(r->user));
+		json_cstring(l, r->user);
 	else
 		line_puts(l, "null");
 }
 
 /* ---- the timer ---------------------------------------------------------- */
 
-static const char *timer_name(unsigned timer)
-{
-	static const char *const names[] = {
-		[TCPSTAT_TIMER_OFF] = "off",
-		[TCPSTAT_TIMER_ON] = "on",
-		[TCPSTAT_TIMER_KEEPALIVE] = "keepalive",
-		[TCPSTAT_TIMER_TIMEWAIT] = "timewait",
-		[TCPSTAT_TIMER_PROBE] = "probe",
-		[TCPSTAT_TIMER_DELACK] = "delack",
-	};
+/* char[16]: written with one fixed-size copy. */
+static const struct timer_name {
+	char text[16];
+	uint8_t len;
+} timer_names[] = {
+	[TCPSTAT_TIMER_OFF] = { "off", 3 },
+	[TCPSTAT_TIMER_ON] = { "on", 2 },
+	[TCPSTAT_TIMER_KEEPALIVE] = { "keepalive", 9 },
+	[TCPSTAT_TIMER_TIMEWAIT] = { "timewait", 8 },
+	[TCPSTAT_TIMER_PROBE] = { "probe", 5 },
+	[TCPSTAT_TIMER_DELACK] = { "delack", 6 },
+};
 
-	return timer < sizeof(names) / sizeof(names[0]) ? names[timer] : NULL;
+static const struct timer_name *timer_name(unsigned timer)
+{
+	return timer < sizeof(timer_names) / sizeof(timer_names[0]) ? &timer_names[timer] : NULL;
 }
 
 static void put_timer_kind(struct line *l, const struct tcpstat_sock *s)
 {
-	const char *name = timer_name(s->timer);
+	const struct timer_name *name = timer_name(s->timer);
 
 	if (name) {
-		line_puts(l, name);
+		line_put16(l, name->text, name->len);
 	} else {
 		line_puts(l, "unkn-");
 		line_u64(l, s->timer);
@@ -299,6 +327,12 @@ static void put_timer(struct line *l, const struct out_row *r, bool plain)
 
 static void json_timer(struct line *l, const struct out_row *r)
 {
+	const struct timer_name *name = timer_name(r->s->timer);
+
+	if (name) {
+		put_quoted16(l, name->text, name->len);
+		return;
+	}
 	line_putc(l, '"');
 	put_timer_kind(l, r->s);
 	line_putc(l, '"');

@@ -1,5 +1,6 @@
 /* json.c - see json.h. */
 #include <stdbool.h>
+#include <string.h>
 
 #include "json.h"
 
@@ -81,4 +82,31 @@ void json_string(struct line *l, const char *s, size_t n)
 		n -= seq;
 	}
 	line_putc(l, '"');
+}
+
+/* Names up to this long (user names) are copied as they are scanned. */
+#define JSON_SHORT 32
+
+void json_cstring(struct line *l, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (line_reserve(l, JSON_SHORT + 2)) {
+		char *p = l->buf + l->len;
+		size_t i;
+
+		*p++ = '"';
+		for (i = 0; i < JSON_SHORT && u[i]; i++) {
+			if (u[i] < 0x20 || u[i] >= 0x7f || u[i] == '"' || u[i] == '\\')
+				break;
+			p[i] = s[i];
+		}
+		if (!u[i]) {
+			p[i] = '"';
+			l->len += i + 2;
+			return;
+		}
+	}
+	/* Longer, or something to escape: what was copied is written again. */
+	json_string(l, s, strlen(s));
 }

@@ -12,4 +12,7 @@
  */
 void json_string(struct line *l, const char *s, size_t n);
 
+/* json_string for a NUL-terminated s; short names are copied as they are scanned. */
+void json_cstring(struct line *l, const char *s);
+
 #endif

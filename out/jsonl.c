@@ -94,25 +94,28 @@ void out_json_plan(struct out *o)
 		plan_keys(o, netns_keys, sizeof(netns_keys));
 }
 
+/* One planned key, with room one copy, and its value. */
+static void put_step(struct line *l, const struct out_json_step *s, const struct out_row *r,
+		     bool first)
+{
+	if (s->len) {
+		line_put32(l, s->text, s->len);
+	} else {
+		if (first)
+			line_putc(l, '{');
+		out_json_key(l, out_fields[s->id].json_key, first);
+	}
+	s->json(l, r);
+}
+
 int out_json_socket(struct out *o, const struct out_row *r)
 {
 	struct line *l = &o->line;
 	struct out_row named;
 
 	r = out_row_with_user(o, r, &named);
-	/* The keys as planned: one copy and one call each. */
-	for (unsigned i = 0; i < o->n_json_steps; i++) {
-		const struct out_json_step *s = &o->json_steps[i];
-
-		if (s->len) {
-			line_put32(l, s->text, s->len);
-		} else {
-			if (i == 0)
-				line_putc(l, '{');
-			out_json_key(l, out_fields[s->id].json_key, i == 0);
-		}
-		s->json(l, r);
-	}
+	for (unsigned i = 0; i < o->n_json_steps; i++)
+		put_step(l, &o->json_steps[i], r, i == 0);
 	/* Only what the kernel reported: no key for a socket without it. */
 	if (r->s->present & TCPSTAT_HAS_INFO)
 		put_object(o, "info", OUT_F_INFO_FIRST, OUT_F_INFO_LAST, r);

@@ -42,10 +42,8 @@ void line_put_slow(struct line *l, const char *s, size_t n)
 	}
 }
 
-int line_reserve(struct line *l, size_t n)
+int line_reserve_slow(struct line *l, size_t n)
 {
-	if (n < l->size - l->len)
-		return 1;
 	if (l->spill)
 		spill_buffer(l);
 	return n < l->size - l->len;
@@ -124,7 +122,7 @@ static char *pair_text(char *p, unsigned v)
  * (ports, queues, timers, most counts) without a loop or a division
  * that is not by a constant.
  */
-static char *u64_text(char *p, uint64_t v)
+static inline char *u64_text(char *p, uint64_t v)
 {
 	unsigned low;
 

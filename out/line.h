@@ -42,11 +42,17 @@ static inline const char *line_str(struct line *l)
 /* What does not fit the buffer: spill it, or truncate. */
 void line_put_slow(struct line *l, const char *s, size_t n);
 
+int line_reserve_slow(struct line *l, size_t n);
+
 /*
  * Makes room for n bytes in the buffer (spilling what is there), so that
  * the next n bytes put stay contiguous. Returns whether there is room.
+ * Inline: the table and -j ask for every cell.
  */
-int line_reserve(struct line *l, size_t n);
+static inline int line_reserve(struct line *l, size_t n)
+{
+	return n < l->size - l->len || line_reserve_slow(l, n);
+}
 
 /*
  * Inline for the common case, a few bytes into a buffer with room: this is
