@@ -76,20 +76,28 @@ static void json_addr(struct line *l, int family, const uint8_t addr[16])
 	line_putc(l, '"');
 }
 
+static void put_endpoint(struct line *l, int family, const uint8_t addr[16], uint16_t port)
+{
+	/* Most rows: an IPv4 address and a port, in one write. */
+	if (family == AF_INET && port != 0) {
+		line_ipv4_port(l, addr, port);
+		return;
+	}
+	put_addr(l, family, addr, true);
+	line_putc(l, ':');
+	put_port(l, port);
+}
+
 static void put_local(struct line *l, const struct out_row *r, bool plain)
 {
 	(void)plain;
-	put_addr(l, r->s->family, r->s->local_addr, true);
-	line_putc(l, ':');
-	put_port(l, r->s->local_port);
+	put_endpoint(l, r->s->family, r->s->local_addr, r->s->local_port);
 }
 
 static void put_peer(struct line *l, const struct out_row *r, bool plain)
 {
 	(void)plain;
-	put_addr(l, r->s->family, r->s->peer_addr, true);
-	line_putc(l, ':');
-	put_port(l, r->s->peer_port);
+	put_endpoint(l, r->s->family, r->s->peer_addr, r->s->peer_port);
 }
 
 static void put_local_addr(struct line *l, const struct out_row *r, bool plain)

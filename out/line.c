@@ -156,7 +156,9 @@ void line_u64_slow(struct line *l, uint64_t v)
 		l->len += (size_t)(u64_text(start, v) - start);
 		return;
 	}
-	line_put(l, tmp, (size_t)(u64_text(tmp, v) - tmp));
+	const char *d = u64_digits(tmp + sizeof(tmp), v);
+
+	line_put(l, d, (size_t)(tmp + sizeof(tmp) - d));
 }
 
 /*
@@ -186,7 +188,7 @@ static const struct octet octets[256] = {
 #undef OCTETS10
 #undef OCTET
 
-static char *octet_text(char *p, uint8_t b)
+static inline char *octet_text(char *p, uint8_t b)
 {
 	memcpy(p, octets[b].text, 4);
 	return p + octets[b].next;
@@ -196,7 +198,7 @@ static char *octet_text(char *p, uint8_t b)
  * The dotted quad at p; returns its end. Writes up to 16 bytes (the last
  * dot, then cut off, may land one past the 15 of the text).
  */
-static char *ipv4_text(char *p, const uint8_t addr[4])
+static inline char *ipv4_text(char *p, const uint8_t addr[4])
 {
 	p = octet_text(p, addr[0]);
 	p = octet_text(p, addr[1]);
@@ -216,6 +218,21 @@ void line_ipv4(struct line *l, const uint8_t addr[4])
 		return;
 	}
 	line_put(l, text, (size_t)(ipv4_text(text, addr) - text));
+}
+
+void line_ipv4_port(struct line *l, const uint8_t addr[4], uint16_t port)
+{
+	/* With room, straight into the buffer: 16 for the quad, 1 + 5 for the port. */
+	if (24 < l->size - l->len) {
+		char *p = ipv4_text(l->buf + l->len, addr);
+
+		*p++ = ':';
+		l->len = (size_t)(u64_text(p, port) - l->buf);
+		return;
+	}
+	line_ipv4(l, addr);
+	line_putc(l, ':');
+	line_u64(l, port);
 }
 
 void line_u64_right_slow(struct line *l, uint64_t v, size_t width)

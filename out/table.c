@@ -65,9 +65,21 @@ static void cell_plain(struct line *l, const struct out_cell *c, const struct ou
 /* A number, right-aligned, straight from its value. */
 static void cell_number(struct line *l, const struct out_cell *c, const struct out_row *r)
 {
-	size_t from = line_pos(l);
+	uint64_t v = c->f->number(r);
+	size_t from;
 
-	line_u64_right(l, c->f->number(r), c->width);
+	/* One digit (a zero queue): padding, digit and what follows in one go. */
+	if (v < 10 && c->width - 1u < 32u && line_reserve(l, 33)) {
+		char *p = l->buf + l->len;
+
+		memcpy(p, line_spaces32, 32);
+		p[c->width - 1] = (char)('0' + v);
+		p[c->width] = c->end;
+		l->len += c->width + 1u;
+		return;
+	}
+	from = line_pos(l);
+	line_u64_right(l, v, c->width);
 	if (c->end == ' ')
 		line_pad(l, from, c->width);
 	line_putc(l, c->end);
@@ -110,9 +122,12 @@ static int table_row(struct out *o, const struct out_row *r)
 	struct line *l = &o->line;
 	struct out_row named;
 
-	r = out_row_with_user(o, r, &named);
-	for (unsigned i = 0; i < o->n_cols; i++)
-		o->cells[i].write(l, &o->cells[i], r);
+	const struct out_cell *c = o->cells, *end = o->cells + o->n_cols;
+
+	if (o->want_users)
+		r = out_row_with_user(o, r, &named);
+	for (; c < end; c++)
+		c->write(l, c, r);
 	if (o->n_cols == 0)
 		line_putc(l, '\n');
 	return l->error ? -1 : 0;
