@@ -86,7 +86,8 @@ static bool parse_dec(const char *s, size_t len, uint64_t max, uint64_t *out)
 	for (size_t i = 0; i < len; i++) {
 		unsigned d = (unsigned)(s[i] - '0');
 
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
+		/* Below 20 digits no value overflows: the division only for 20. */
+		if (d > 9 || (len == 20 && v > (UINT64_MAX - d) / 10))
 			return false;
 		v = v * 10 + d;
 	}
@@ -157,13 +158,218 @@ static uint32_t ticks_to_ms(uint64_t ticks, long hz)
 	return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 }
 
-int procfs_parse_line(const char *line, size_t len, int family, long hz,
-		      struct tcpstat_sock *out)
+/* ---- the kernel's own layout, fast ---------------------------------------- */
+
+/* A hex digit's value plus one; 0 for every other byte. */
+static const uint8_t hex_plus1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+	['7'] = 8, ['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+	['E'] = 15, ['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16,
+};
+
+/* n (1 to 16) hex digits at p, without a branch per digit. */
+static bool hex_run(const char *p, size_t n, uint64_t *out)
 {
-	struct cursor c = { line, line + len };
+	uint64_t v = 0;
+	unsigned bad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = hex_plus1[(unsigned char)p[i]];
+
+		bad |= d == 0;
+		v = v << 4 | (d - 1u);
+	}
+	*out = v;
+	return !bad;
+}
+
+#define BYTES(b) (0x0101010101010101u * (uint64_t)(b))
+
+/* Per byte of x (all below 0x80): 0x80 where the byte is at least k (k <= 0x80). */
+static uint64_t bytes_at_least(uint64_t x, unsigned k)
+{
+	return (x + BYTES(0x80 - k)) & BYTES(0x80);
+}
+
+/*
+ * 8 hex digits at p (their first the most significant), 8 bytes at once:
+ * most of a line's digits come in eights (addresses, queues, timers).
+ */
+static bool hex8(const char *p, uint64_t *out)
+{
+	uint64_t x, lower, digit, letter, v;
+
+	memcpy(&x, p, 8);     /* little-endian: p[0] is the low byte */
+	if (x & BYTES(0x80))
+		return false;
+	lower = x | BYTES(0x20);
+	digit = bytes_at_least(x, '0') & ~bytes_at_least(x, '9' + 1);
+	letter = bytes_at_least(lower, 'a') & ~bytes_at_least(lower, 'f' + 1);
+	if ((digit | letter) != BYTES(0x80))
+		return false;
+	v = (x & BYTES(0x0f)) + (letter >> 7) * 9;
+	/* Nibbles into bytes, bytes into 16-bit halves, halves into the word. */
+	v = ((v << 4) | (v >> 8)) & 0x00ff00ff00ff00ffu;
+	v = ((v << 8) | (v >> 16)) & 0x0000ffff0000ffffu;
+	*out = ((v << 16) | (v >> 32)) & 0xffffffffu;
+	return true;
+}
+
+/* n (1 to 16) hex digits at p. */
+static bool hex_digits(const char *p, size_t n, uint64_t *out)
+{
+	uint64_t hi, lo;
+
+	if (n == 8)
+		return hex8(p, out);
+	if (n == 16) {
+		if (!hex8(p, &hi) || !hex8(p + 8, &lo))
+			return false;
+		*out = hi << 32 | lo;
+		return true;
+	}
+	return hex_run(p, n, out);
+}
+
+/* Exactly n hex digits, then sep; c goes past both. */
+static bool take_hex(struct cursor *c, size_t n, char sep, uint64_t *out)
+{
+	if ((size_t)(c->end - c->p) <= n || !hex_digits(c->p, n, out) || c->p[n] != sep)
+		return false;
+	c->p += n + 1;
+	return true;
+}
+
+/*
+ * Blanks, then a decimal number up to max that ends at a blank or the end
+ * of the line: what next_token and parse_dec accept, in one pass.
+ */
+static bool take_dec(struct cursor *c, uint64_t max, uint64_t *out)
+{
+	const char *start;
+
+	while (c->p < c->end && is_blank(*c->p))
+		c->p++;
+	start = c->p;
+	while (c->p < c->end && (unsigned)(*c->p - '0') <= 9)
+		c->p++;
+	if (c->p < c->end && !is_blank(*c->p))
+		return false;
+	return parse_dec(start, (size_t)(c->p - start), max, out);
+}
+
+/* An address of words 32-bit words, its port and a blank: "0100007F:270F ". */
+static bool take_endpoint(struct cursor *c, size_t words, uint8_t addr[16], uint16_t *port)
+{
+	uint64_t v;
+
+	if ((size_t)(c->end - c->p) <= 8 * words)
+		return false;
+	for (size_t i = 0; i < words; i++) {
+		uint32_t word;
+
+		if (!hex8(c->p + 8 * i, &v))
+			return false;
+		word = (uint32_t)v;
+		memcpy(addr + 4 * i, &word, sizeof(word));
+	}
+	if (c->p[8 * words] != ':')
+		return false;
+	c->p += 8 * words + 1;
+	if (!take_hex(c, 4, ' ', &v))
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+/*
+ * Fields (2) to (7) as the kernel prints them, at fixed widths ("%08X:%04X
+ * %08X:%04X %02X %08X:%08X %02X:%08lX %08X"), c->p at the blank before
+ * (2). Returns false, with out partly set, for anything else: the caller
+ * then parses them token by token, which names the field at fault.
+ */
+static bool middle_fixed(struct cursor *c, int family, long hz, struct tcpstat_sock *out)
+{
+	size_t words = family == AF_INET ? 1 : 4, n;
+	uint64_t v, w;
+
+	if (c->p == c->end || *c->p++ != ' ' ||
+	    !take_endpoint(c, words, out->local_addr, &out->local_port) ||
+	    !take_endpoint(c, words, out->peer_addr, &out->peer_port) ||
+	    !take_hex(c, 2, ' ', &v))
+		return false;
+	out->state = (uint8_t)v;
+	if (!take_hex(c, 8, ':', &v) || !take_hex(c, 8, ' ', &w))
+		return false;
+	out->send_q = (uint32_t)v;
+	out->recv_q = (uint32_t)w;
+	if (!take_hex(c, 2, ':', &v))
+		return false;
+	out->timer = (uint8_t)v;
+	/* tm->when is %08lX: 8 digits, more for a large (or old kernels' negative) one. */
+	for (n = 8; n < 16 && c->p + n < c->end && c->p[n] != ' '; n++)
+		;
+	if (!take_hex(c, n, ' ', &w))
+		return false;
+	out->timer_ms = out->timer == TCPSTAT_TIMER_OFF ? 0 : ticks_to_ms(w, hz);
+	/* (7) ends at a blank, which (8) skips. */
+	if ((size_t)(c->end - c->p) <= 8 || !hex8(c->p, &v) || c->p[8] != ' ')
+		return false;
+	out->retrans = (uint32_t)v;
+	c->p += 8;
+	return true;
+}
+
+/* Fields (2) to (7) token by token. Returns 0, or the field at fault. */
+static int middle_tokens(struct cursor *c, int family, long hz, struct tcpstat_sock *out)
+{
 	const char *tok, *right;
 	size_t tok_len, left_len, right_len;
 	uint64_t v, w;
+
+	/* (2) local_address, (3) rem_address */
+	if (!next_token(c, &tok, &tok_len) ||
+	    !parse_endpoint(tok, tok_len, family, out->local_addr, &out->local_port))
+		return PROCFS_FIELD_LOCAL;
+	if (!next_token(c, &tok, &tok_len) ||
+	    !parse_endpoint(tok, tok_len, family, out->peer_addr, &out->peer_port))
+		return PROCFS_FIELD_REMOTE;
+	/* (4) st: "0A" */
+	if (!next_token(c, &tok, &tok_len) || !parse_hex_max(tok, tok_len, 2, 0xff, &v))
+		return PROCFS_FIELD_ST;
+	out->state = (uint8_t)v;
+	/* (5) tx_queue:rx_queue */
+	if (!next_token(c, &tok, &tok_len) ||
+	    !split_colon(tok, tok_len, &left_len, &right, &right_len) ||
+	    !parse_hex_max(tok, left_len, 8, UINT32_MAX, &v) ||
+	    !parse_hex_max(right, right_len, 8, UINT32_MAX, &w))
+		return PROCFS_FIELD_QUEUES;
+	out->send_q = (uint32_t)v;
+	out->recv_q = (uint32_t)w;
+	/* (6) tr:tm->when */
+	if (!next_token(c, &tok, &tok_len) ||
+	    !split_colon(tok, tok_len, &left_len, &right, &right_len) ||
+	    !parse_hex_max(tok, left_len, 2, 0xff, &v) ||
+	    !parse_hex_max(right, right_len, 16, UINT64_MAX, &w))
+		return PROCFS_FIELD_TIMER;
+	out->timer = (uint8_t)v;
+	out->timer_ms = out->timer == TCPSTAT_TIMER_OFF ? 0 : ticks_to_ms(w, hz);
+	/* (7) retrnsmt */
+	if (!next_token(c, &tok, &tok_len) || !parse_hex_max(tok, tok_len, 8, UINT32_MAX, &v))
+		return PROCFS_FIELD_RETRNSMT;
+	out->retrans = (uint32_t)v;
+	return 0;
+}
+
+int procfs_parse_line(const char *line, size_t len, int family, long hz,
+		      struct tcpstat_sock *out)
+{
+	struct cursor c = { line, line + len }, middle;
+	const char *tok;
+	size_t tok_len;
+	uint64_t v;
+	int field;
 
 	if (family != AF_INET && family != AF_INET6)
 		return PROCFS_FIELD_LOCAL;
@@ -176,47 +382,25 @@ int procfs_parse_line(const char *line, size_t len, int family, long hz,
 	if (!next_token(&c, &tok, &tok_len) || tok_len < 2 || tok[tok_len - 1] != ':' ||
 	    !parse_dec(tok, tok_len - 1, UINT64_MAX, &v))
 		return PROCFS_FIELD_SL;
-	/* (2) local_address, (3) rem_address */
-	if (!next_token(&c, &tok, &tok_len) ||
-	    !parse_endpoint(tok, tok_len, family, out->local_addr, &out->local_port))
-		return PROCFS_FIELD_LOCAL;
-	if (!next_token(&c, &tok, &tok_len) ||
-	    !parse_endpoint(tok, tok_len, family, out->peer_addr, &out->peer_port))
-		return PROCFS_FIELD_REMOTE;
-	/* (4) st: "0A" */
-	if (!next_token(&c, &tok, &tok_len) || !parse_hex_max(tok, tok_len, 2, 0xff, &v))
-		return PROCFS_FIELD_ST;
-	out->state = (uint8_t)v;
-	/* (5) tx_queue:rx_queue */
-	if (!next_token(&c, &tok, &tok_len) ||
-	    !split_colon(tok, tok_len, &left_len, &right, &right_len) ||
-	    !parse_hex_max(tok, left_len, 8, UINT32_MAX, &v) ||
-	    !parse_hex_max(right, right_len, 8, UINT32_MAX, &w))
-		return PROCFS_FIELD_QUEUES;
-	out->send_q = (uint32_t)v;
-	out->recv_q = (uint32_t)w;
-	/* (6) tr:tm->when */
-	if (!next_token(&c, &tok, &tok_len) ||
-	    !split_colon(tok, tok_len, &left_len, &right, &right_len) ||
-	    !parse_hex_max(tok, left_len, 2, 0xff, &v) ||
-	    !parse_hex_max(right, right_len, 16, UINT64_MAX, &w))
-		return PROCFS_FIELD_TIMER;
-	out->timer = (uint8_t)v;
-	out->timer_ms = out->timer == TCPSTAT_TIMER_OFF ? 0 : ticks_to_ms(w, hz);
-	/* (7) retrnsmt */
-	if (!next_token(&c, &tok, &tok_len) || !parse_hex_max(tok, tok_len, 8, UINT32_MAX, &v))
-		return PROCFS_FIELD_RETRNSMT;
-	out->retrans = (uint32_t)v;
+	/* (2) to (7): the kernel's fixed widths, else token by token. */
+	middle = c;
+	if (!middle_fixed(&middle, family, hz, out)) {
+		field = middle_tokens(&c, family, hz, out);
+		if (field != 0)
+			return field;
+		middle = c;
+	}
+	c = middle;
 	/* (8) uid */
-	if (!next_token(&c, &tok, &tok_len) || !parse_dec(tok, tok_len, UINT32_MAX, &v))
+	if (!take_dec(&c, UINT32_MAX, &v))
 		return PROCFS_FIELD_UID;
 	out->uid = (uint32_t)v;
 	/* (9) timeout: unanswered probes */
-	if (!next_token(&c, &tok, &tok_len) || !parse_dec(tok, tok_len, UINT32_MAX, &v))
+	if (!take_dec(&c, UINT32_MAX, &v))
 		return PROCFS_FIELD_TIMEOUT;
 	out->probes = (uint32_t)v;
 	/* (10) inode; what follows (refcount, pointer, rto ...) is not used. */
-	if (!next_token(&c, &tok, &tok_len) || !parse_dec(tok, tok_len, UINT64_MAX, &v))
+	if (!take_dec(&c, UINT64_MAX, &v))
 		return PROCFS_FIELD_INODE;
 	out->inode = v;
 	return 0;
