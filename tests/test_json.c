@@ -52,6 +52,37 @@ static void test_escaping(void **state)
 	assert_escaped("\xe2\x28\xa1", 3, "\"\\ufffd(\\ufffd\"");
 }
 
+/*
+ * json_cstring (names copied as they are scanned) writes what json_string
+ * writes: short and long names, names to escape, bytes that are not
+ * UTF-8, in a roomy buffer and in one that is nearly full.
+ */
+static void test_cstring(void **state)
+{
+	static const char *const names[] = {
+		"", "root", "www-data", "a\"b", "back\\slash", "tab\there", "caf\xc3\xa9",
+		"bad\xff", "\x7f", "0123456789012345678901234567890",
+		"01234567890123456789012345678901", "012345678901234567890123456789012",
+		"0123456789012345678901234567890123456789\"",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		for (size_t fill = 0; fill < 100; fill += 33) {
+			char a[128], b[128];
+			struct line la, lb;
+
+			line_init(&la, a, sizeof(a), NULL);
+			line_init(&lb, b, sizeof(b), NULL);
+			line_spaces(&la, fill);
+			line_spaces(&lb, fill);
+			json_cstring(&la, names[i]);
+			json_string(&lb, names[i], strlen(names[i]));
+			assert_string_equal(line_str(&la), line_str(&lb));
+		}
+	}
+}
+
 /* A line spilling to a FILE writes everything, however long. */
 static void test_spill(void **state)
 {
@@ -579,6 +610,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_cstring),
 		cmocka_unit_test(test_spill),
 		cmocka_unit_test(test_json_record),
 		cmocka_unit_test(test_json_owners),

@@ -231,6 +231,97 @@ static void test_endpoints(void **state)
 	}
 }
 
+/*
+ * The dotted quad from its byte table and addr:port in one write: every
+ * byte value at every place, ports 0 (*), 1, 9, 10, 99 ... 65535, against
+ * snprintf; and the address alone (local-addr) against inet_ntop.
+ */
+static void test_ipv4_every_form(void **state)
+{
+	static const uint16_t ports[] = { 0, 1, 9, 10, 99, 100, 999, 1000, 9999, 10000,
+					  40000, 65535 };
+	uint32_t seed = 7;
+
+	(void)state;
+	for (unsigned i = 0; i < 256 * 4 * 3; i++) {
+		struct tcpstat_sock s;
+		struct out_row r = { .s = &s, .owners = NULL };
+		char got[64], want[64], ntop[INET_ADDRSTRLEN];
+		uint8_t *a = s.local_addr;
+
+		memset(&s, 0, sizeof(s));
+		s.family = AF_INET;
+		for (int k = 0; k < 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			a[k] = (uint8_t)(seed >> 16);
+		}
+		a[i / 3 % 4] = (uint8_t)(i / 12);
+		s.local_port = ports[i % (sizeof(ports) / sizeof(ports[0]))];
+		if (s.local_port)
+			snprintf(want, sizeof(want), "%u.%u.%u.%u:%u", a[0], a[1], a[2], a[3],
+				 s.local_port);
+		else
+			snprintf(want, sizeof(want), "%u.%u.%u.%u:*", a[0], a[1], a[2], a[3]);
+		out_field_text(got, sizeof(got), OUT_F_LOCAL, &r, false);
+		assert_string_equal(got, want);
+		assert_non_null(inet_ntop(AF_INET, a, ntop, sizeof(ntop)));
+		out_field_text(got, sizeof(got), OUT_F_LOCAL_ADDR, &r, false);
+		assert_string_equal(got, ntop);
+		/* Cut short by a small buffer, it is the same text's start. */
+		out_field_text(got, 12, OUT_F_LOCAL, &r, false);
+		assert_memory_equal(got, want, strlen(got));
+		assert_int_equal(strlen(got), strlen(want) < 11 ? strlen(want) : 11);
+	}
+}
+
+/* Numbers left and right-aligned, in a roomy buffer and one that spills, against snprintf. */
+static void test_numbers(void **state)
+{
+	uint64_t values[64 + 40];
+	size_t n = 0;
+	uint64_t p = 1;
+
+	(void)state;
+	for (int d = 0; d < 20; d++, p *= 10) {
+		values[n++] = p - 1;
+		values[n++] = p;
+	}
+	values[n++] = UINT64_MAX;
+	values[n++] = 65535;
+	for (uint64_t x = 12345; n < sizeof(values) / sizeof(values[0]); x = x * 2862933555777941757u + 3037000493u)
+		values[n++] = x >> (x % 64);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t width = 0; width <= 24; width += 6) {
+			char want[64], big[128], small[4];
+			struct line l;
+			FILE *f;
+			char *mem = NULL;
+			size_t mem_len = 0;
+
+			snprintf(want, sizeof(want), "%llu|%*llu|", (unsigned long long)values[i],
+				 (int)width, (unsigned long long)values[i]);
+			line_init(&l, big, sizeof(big), NULL);
+			line_u64(&l, values[i]);
+			line_putc(&l, '|');
+			line_u64_right(&l, values[i], width);
+			line_putc(&l, '|');
+			assert_string_equal(line_str(&l), want);
+			/* A buffer of 4 spills every few bytes: the same text. */
+			f = open_memstream(&mem, &mem_len);
+			assert_non_null(f);
+			line_init(&l, small, sizeof(small), f);
+			line_u64(&l, values[i]);
+			line_putc(&l, '|');
+			line_u64_right(&l, values[i], width);
+			line_putc(&l, '|');
+			assert_int_equal(line_flush(&l), 0);
+			assert_int_equal(fclose(f), 0);
+			assert_string_equal(mem, want);
+			free(mem);
+		}
+	}
+}
+
 /* Only the first 4 bytes of an IPv4 address are read. */
 static void test_endpoint_v4_ignores_tail(void **state)
 {
@@ -803,6 +894,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_endpoints),
+		cmocka_unit_test(test_ipv4_every_form),
+		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_endpoint_v4_ignores_tail),
 		cmocka_unit_test(test_timers),
 		cmocka_unit_test(test_rows),

@@ -196,6 +196,112 @@ static void test_odd_whitespace(void **state)
 	}
 }
 
+/* A small seeded generator, so a failure repeats. */
+static uint64_t next_rand(uint64_t *seed)
+{
+	*seed = *seed * 6364136223846793005u + 1442695040888963407u;
+	return *seed >> 17;
+}
+
+/*
+ * Random lines in the kernel's own layout (the fixed-width path) and the
+ * same lines with their blanks doubled or digits lowercased (the token
+ * path, or the fixed path on other bytes): every one gives the record its
+ * numbers say, and both paths the same record, byte for byte.
+ */
+static void test_fixed_and_tokens_agree(void **state)
+{
+	uint64_t seed = 19;
+
+	(void)state;
+	for (int i = 0; i < 2000; i++) {
+		int family = i % 2 ? AF_INET6 : AF_INET;
+		size_t words = family == AF_INET ? 1 : 4;
+		uint32_t addr[2][4], port[2], st, tx, rx, tr, retr, uid, probes;
+		uint64_t when, inode;
+		char line[512], odd[1024];
+		struct tcpstat_sock a, b;
+		int n = 0;
+
+		for (int e = 0; e < 2; e++) {
+			for (size_t w = 0; w < 4; w++)
+				addr[e][w] = (uint32_t)next_rand(&seed);
+			port[e] = (uint32_t)(next_rand(&seed) % 65536);
+		}
+		st = (uint32_t)(next_rand(&seed) % 256);
+		tx = (uint32_t)next_rand(&seed) >> (next_rand(&seed) % 32);
+		rx = (uint32_t)next_rand(&seed) >> (next_rand(&seed) % 32);
+		tr = (uint32_t)(next_rand(&seed) % 6);
+		/* 8 digits, or 16 (a large or, before 3.6, negative delta). */
+		when = i % 7 == 0 ? next_rand(&seed) << 20 : next_rand(&seed) % 0x100000000u;
+		retr = (uint32_t)next_rand(&seed) >> (next_rand(&seed) % 32);
+		uid = (uint32_t)next_rand(&seed) >> (next_rand(&seed) % 32);
+		probes = (uint32_t)(next_rand(&seed) % 10);
+		inode = next_rand(&seed) >> (next_rand(&seed) % 40);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%4d: ", i);
+		for (int e = 0; e < 2; e++) {
+			for (size_t w = 0; w < words; w++)
+				n += snprintf(line + n, sizeof(line) - (size_t)n, "%08X", addr[e][w]);
+			n += snprintf(line + n, sizeof(line) - (size_t)n, ":%04X ", port[e]);
+		}
+		n += snprintf(line + n, sizeof(line) - (size_t)n,
+			      "%02X %08X:%08X %02X:%08llX %08X %5u %8u %llu 1 0000000000000000 20 4 0",
+			      st, tx, rx, tr, (unsigned long long)when, retr, uid, probes,
+			      (unsigned long long)inode);
+		assert_int_equal(procfs_parse_line(line, (size_t)n, family, 100, &a), 0);
+		for (int e = 0; e < 2; e++) {
+			const uint8_t *got = e ? a.peer_addr : a.local_addr;
+
+			assert_memory_equal(got, addr[e], 4 * words);
+			assert_int_equal(e ? a.peer_port : a.local_port, port[e]);
+		}
+		assert_int_equal(a.state, st);
+		assert_int_equal(a.send_q, tx);
+		assert_int_equal(a.recv_q, rx);
+		assert_int_equal(a.timer, tr);
+		assert_int_equal(a.retrans, retr);
+		assert_int_equal(a.uid, uid);
+		assert_int_equal(a.probes, probes);
+		assert_int_equal(a.inode, inode);
+
+		/* Every blank doubled: not the kernel's widths, the same record. */
+		size_t m = 0;
+
+		for (int k = 0; k < n; k++) {
+			odd[m++] = line[k];
+			if (line[k] == ' ' && k > 6)
+				odd[m++] = ' ';
+			else if (i % 3 == 0 && line[k] >= 'A' && line[k] <= 'F')
+				odd[m - 1] = (char)(line[k] - 'A' + 'a');
+		}
+		assert_int_equal(procfs_parse_line(odd, m, family, 100, &b), 0);
+		assert_memory_equal(&a, &b, sizeof(a));
+	}
+}
+
+/* A byte that is no hex digit, anywhere in (2) to (7), is refused on either path. */
+static void test_fixed_refuses_non_hex(void **state)
+{
+	static const char good[] =
+		"   0: 0100007F:270F 0100007F:A2C4 06 00000000:00000000 03:00001770 00000000     0        0 0 3";
+	static const char bad[] = "G/:@`g\x80";
+	struct tcpstat_sock s;
+	char line[sizeof(good)];
+
+	(void)state;
+	assert_int_equal(procfs_parse_line(good, strlen(good), AF_INET, 100, &s), 0);
+	for (size_t at = 6; at < 71; at++) {
+		if (good[at] == ' ' || good[at] == ':')
+			continue;
+		for (size_t k = 0; k < sizeof(bad) - 1; k++) {
+			memcpy(line, good, sizeof(good));
+			line[at] = bad[k];
+			if (procfs_parse_line(line, strlen(good), AF_INET, 100, &s) == 0)
+				fail_msg("'%c' (0x%02x) at %zu accepted", bad[k], (unsigned char)bad[k], at);
+		}
+	}
+}
+
 /* Every prefix of a good line is missing a field and must be refused. */
 static void test_truncated_lines(void **state)
 {
@@ -392,6 +498,8 @@ int main(void)
 		cmocka_unit_test(test_fixture_ipv6),
 		cmocka_unit_test(test_fixture_states),
 		cmocka_unit_test(test_odd_whitespace),
+		cmocka_unit_test(test_fixed_and_tokens_agree),
+		cmocka_unit_test(test_fixed_refuses_non_hex),
 		cmocka_unit_test(test_truncated_lines),
 		cmocka_unit_test(test_malformed_lines),
 		cmocka_unit_test(test_timer_units),
