@@ -257,14 +257,16 @@ bool filter_match(const struct filter *f, const struct tcpstat_sock *s,
 		  const struct tcpstat_owners *owners, unsigned unknown)
 {
 	static const struct tcpstat_owners none = { NULL, 0 };
-	struct judge j = { f, s, owners ? owners : &none, unknown };
 
 	/* Families other than the two are never listed, whatever the tree says. */
 	if (s->family != AF_INET && s->family != AF_INET6)
 		return false;
-	/* No filter at all, the common case: no walk. */
+	/* No filter at all, the common case: no walk (and no judge to set up). */
 	if (f->nodes[f->root].op == FILTER_TRUE)
 		return true;
+
+	struct judge j = { f, s, owners ? owners : &none, unknown };
+
 	return eval(&j, f->root, true);
 }
 

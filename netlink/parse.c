@@ -21,6 +21,10 @@
  */
 #define EXPIRES_MAX 0x7fffffffu
 
+/*
+ * parse_msg sets every field before info one by one (no memset): a field
+ * added there must be set there too, and this sum updated.
+ */
 _Static_assert(sizeof(struct tcpstat_sock) ==
 	       3 * 8 + 2 * 16 + 8 * 4 + 2 * 2 + 4 + sizeof(struct tcpstat_info) +
 	       sizeof(struct tcpstat_mem), "struct tcpstat_sock has padding");
@@ -226,18 +230,26 @@ static int parse_msg(const struct nlmsghdr *nlh, struct tcpstat_sock *out)
 	m = NLMSG_DATA(nlh);
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
 		return -EBADMSG;
-	memset(out, 0, offsetof(struct tcpstat_sock, info));
-	out->family = m->idiag_family;
-	out->state = m->idiag_state;
-	out->timer = m->idiag_timer;
-	/* Copies of a constant size: inline moves, not calls (this runs per socket). */
+	/*
+	 * Every byte before info is set below, so no memset first (this runs
+	 * per socket); copies of a constant size are moves, not calls.
+	 */
 	if (m->idiag_family == AF_INET) {
+		memset(out->local_addr, 0, sizeof(out->local_addr) + sizeof(out->peer_addr));
 		memcpy(out->local_addr, m->id.idiag_src, 4);
 		memcpy(out->peer_addr, m->id.idiag_dst, 4);
 	} else {
 		memcpy(out->local_addr, m->id.idiag_src, 16);
 		memcpy(out->peer_addr, m->id.idiag_dst, 16);
 	}
+	out->netns = 0;
+	out->timer_ms = 0;
+	out->retrans = 0;
+	out->probes = 0;
+	out->reserved = 0;
+	out->family = m->idiag_family;
+	out->state = m->idiag_state;
+	out->timer = m->idiag_timer;
 	out->local_port = ntohs(m->id.idiag_sport);
 	out->peer_port = ntohs(m->id.idiag_dport);
 	out->recv_q = m->idiag_rqueue;

@@ -99,8 +99,12 @@ struct out_format {
 struct out_cell {
 	void (*write)(struct line *l, const struct out_cell *c, const struct out_row *r);
 	const struct out_field *f;
+	/* The field's, copied here: one load less per cell of every row. */
+	void (*put)(struct line *l, const struct out_row *r, bool plain);
+	uint64_t (*number)(const struct out_row *r);
 	uint8_t width;     /* the field's */
 	char end;          /* ' ' between cells, '\n' after the last */
+	bool pad_fast;     /* width 1 to 32: padded with one 32-byte copy */
 };
 
 /*

@@ -43,7 +43,7 @@ static void cell_left(struct line *l, const struct out_cell *c, const struct out
 {
 	size_t from = line_pos(l), have;
 
-	c->f->put(l, r, false);
+	c->put(l, r, false);
 	have = line_pos(l) - from;
 	/* The padding and the space after it in one move. */
 	line_spaces(l, have < c->width ? c->width + 1u - have : 1u);
@@ -51,25 +51,25 @@ static void cell_left(struct line *l, const struct out_cell *c, const struct out
 
 static void cell_last(struct line *l, const struct out_cell *c, const struct out_row *r)
 {
-	c->f->put(l, r, false);
+	c->put(l, r, false);
 	line_putc(l, c->end);
 }
 
 /* -O with -H: no padding, no alignment, one word per field. */
 static void cell_plain(struct line *l, const struct out_cell *c, const struct out_row *r)
 {
-	c->f->put(l, r, true);
+	c->put(l, r, true);
 	line_putc(l, c->end);
 }
 
 /* A number, right-aligned, straight from its value. */
 static void cell_number(struct line *l, const struct out_cell *c, const struct out_row *r)
 {
-	uint64_t v = c->f->number(r);
+	uint64_t v = c->number(r);
 	size_t from;
 
 	/* One digit (a zero queue): padding, digit and what follows in one go. */
-	if (v < 10 && c->width - 1u < 32u && line_reserve(l, 33)) {
+	if (v < 10 && c->pad_fast && line_reserve(l, 33)) {
 		char *p = l->buf + l->len;
 
 		memcpy(p, line_spaces32, 32);
@@ -103,7 +103,10 @@ void out_table_plan(struct out *o)
 		bool last = i + 1 == o->n_cols;
 
 		c->f = f;
+		c->put = f->put;
+		c->number = f->number;
 		c->width = f->width;
+		c->pad_fast = f->width >= 1 && f->width <= 32;
 		c->end = last ? '\n' : ' ';
 		if (o->cfg->plain)
 			c->write = cell_plain;
