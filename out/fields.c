@@ -71,6 +71,10 @@ static void put_port(struct line *l, uint16_t port)
 /* Addresses are plain ASCII: quoted as they are, nothing to escape. */
 static void json_addr(struct line *l, int family, const uint8_t addr[16])
 {
+	if (family == AF_INET) {
+		line_ipv4_quoted(l, addr);
+		return;
+	}
 	line_putc(l, '"');
 	put_addr(l, family, addr, false);
 	line_putc(l, '"');
@@ -194,7 +198,7 @@ static bool val_peer_port(const struct out_row *r, uint64_t *v)
  * "name" for a name in a char[16] table: with room, the quotes and one
  * fixed-size copy (JSON's strings that are names: proto, state, timer).
  */
-static void put_quoted16(struct line *l, const char name[16], size_t n)
+static inline void put_quoted16(struct line *l, const char name[16], size_t n)
 {
 	if (18 < l->size - l->len) {
 		char *p = l->buf + l->len;

@@ -95,7 +95,7 @@ void out_json_plan(struct out *o)
 }
 
 /* One planned key, with room one copy, and its value. */
-static void put_step(struct line *l, const struct out_json_step *s, const struct out_row *r,
+static inline void put_step(struct line *l, const struct out_json_step *s, const struct out_row *r,
 		     bool first)
 {
 	if (s->len) {
@@ -114,8 +114,10 @@ int out_json_socket(struct out *o, const struct out_row *r)
 	struct out_row named;
 
 	r = out_row_with_user(o, r, &named);
-	for (unsigned i = 0; i < o->n_json_steps; i++)
-		put_step(l, &o->json_steps[i], r, i == 0);
+	const struct out_json_step *s = o->json_steps, *end = s + o->n_json_steps;
+
+	for (; s < end; s++)
+		put_step(l, s, r, s == o->json_steps);
 	/* Only what the kernel reported: no key for a socket without it. */
 	if (r->s->present & TCPSTAT_HAS_INFO)
 		put_object(o, "info", OUT_F_INFO_FIRST, OUT_F_INFO_LAST, r);

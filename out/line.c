@@ -220,6 +220,22 @@ void line_ipv4(struct line *l, const uint8_t addr[4])
 	line_put(l, text, (size_t)(ipv4_text(text, addr) - text));
 }
 
+void line_ipv4_quoted(struct line *l, const uint8_t addr[4])
+{
+	if (18 < l->size - l->len) {
+		char *p = l->buf + l->len;
+
+		*p = '"';
+		p = ipv4_text(p + 1, addr);
+		*p++ = '"';
+		l->len = (size_t)(p - l->buf);
+		return;
+	}
+	line_putc(l, '"');
+	line_ipv4(l, addr);
+	line_putc(l, '"');
+}
+
 void line_ipv4_port(struct line *l, const uint8_t addr[4], uint16_t port)
 {
 	/* With room, straight into the buffer: 16 for the quad, 1 + 5 for the port. */

@@ -135,6 +135,8 @@ static inline void line_u64(struct line *l, uint64_t v)
 }
 /* An IPv4 address in dotted-quad form. */
 void line_ipv4(struct line *l, const uint8_t addr[4]);
+/* The dotted quad in double quotes (a JSON string), with one check for room. */
+void line_ipv4_quoted(struct line *l, const uint8_t addr[4]);
 /* addr:port, both in decimal, with one check for room. */
 void line_ipv4_port(struct line *l, const uint8_t addr[4], uint16_t port);
 void line_u64_right_slow(struct line *l, uint64_t v, size_t width);
