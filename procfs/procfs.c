@@ -186,6 +186,18 @@ static bool hex_run(const char *p, size_t n, uint64_t *out)
 
 #define BYTES(b) (0x0101010101010101u * (uint64_t)(b))
 
+/* The 8 bytes at p as a number whose low byte is p[0], whatever the machine's order. */
+static uint64_t load8(const char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
 /* Per byte of x (all below 0x80): 0x80 where the byte is at least k (k <= 0x80). */
 static uint64_t bytes_at_least(uint64_t x, unsigned k)
 {
@@ -200,7 +212,7 @@ static bool hex8(const char *p, uint64_t *out)
 {
 	uint64_t x, lower, digit, letter, v;
 
-	memcpy(&x, p, 8);     /* little-endian: p[0] is the low byte */
+	x = load8(p);
 	if (x & BYTES(0x80))
 		return false;
 	lower = x | BYTES(0x20);
@@ -249,6 +261,16 @@ static bool take_dec(struct cursor *c, uint64_t max, uint64_t *out)
 {
 	const char *start;
 
+	/* The kernel pads uid and timeout with spaces: skipped 8 at a time. */
+	while (c->end - c->p >= 8) {
+		uint64_t x = load8(c->p) ^ BYTES(' ');
+
+		if (x) {
+			c->p += __builtin_ctzll(x) / 8;
+			break;
+		}
+		c->p += 8;
+	}
 	while (c->p < c->end && is_blank(*c->p))
 		c->p++;
 	start = c->p;
