@@ -251,8 +251,6 @@ static const struct clash clashes[] = {
 	{ OPT_EVENTS, { OPT_COUNT }, "--events cannot go with --count" },
 	{ OPT_EVENTS, { OPT_SUMMARY }, "--events cannot go with --summary" },
 	{ OPT_EVENTS, { OPT_COLUMNS }, "--events cannot go with --columns" },
-	{ OPT_EVENTS, { OPT_PROCESSES, OPT_PID, OPT_PROGRAM },
-	  "--events cannot go with --processes, --pid and --program" },
 	{ OPT_EVENTS, { OPT_QUIET }, "--events cannot go with --quiet" },
 	{ OPT_WAIT_CLEAR, { OPT_COUNT }, "--wait-clear cannot go with --count" },
 	{ OPT_WAIT_CLEAR, { OPT_SUMMARY }, "--wait-clear cannot go with --summary" },
@@ -1059,10 +1057,9 @@ static int parse_expressions(struct tcpstat_opts *o, int n, char **words,
 	rc = filter_parse(&o->filter, (size_t)n, words, &env, err);
 	if (rc < 0)
 		return rc;
-	/* Polling modes judge records without their owners. */
-	if (filter_needs_owners(&o->filter) &&
-	    (o->mode == OPTS_MODE_EVENTS || o->mode == OPTS_MODE_WAIT_CLEAR))
-		return fail(err, "filter: pid and program cannot go with --events or --wait-clear");
+	/* --wait-clear judges records without their owners (-E carries them). */
+	if (filter_needs_owners(&o->filter) && o->mode == OPTS_MODE_WAIT_CLEAR)
+		return fail(err, "filter: pid and program cannot go with --wait-clear");
 	return 0;
 }
 

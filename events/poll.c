@@ -112,7 +112,7 @@ static int report_unseen(struct poller *p)
 	for (size_t i = 0; i < p->pending.len && rc == 0; i++) {
 		const struct pending *q = vec_at(&p->pending, i);
 		struct tcpstat_sock s;
-		struct out_event e = { OUT_EVENT_GONE_UNSEEN, q->stamp, &s, 0, 0, NULL, NULL };
+		struct out_event e = { OUT_EVENT_GONE_UNSEEN, q->stamp, &s, 0, 0, NULL, NULL, NULL };
 
 		if (snapshot_knows(&p->sn, &q->key))
 			continue;
