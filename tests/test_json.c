@@ -575,6 +575,36 @@ static void test_columns_help(void **state)
 	free(out);
 }
 
+/* -E -P -j: the owners carried, as a listing's pids and programs, before the namespace keys. */
+static void test_json_event_owners(void **state)
+{
+	struct tcpstat_sock s4;
+	struct tcpstat_owner one = { 7, 4242, "echo-client" };
+	struct tcpstat_owners held = { &one, 1 }, none = { NULL, 0 };
+	struct out_event e = { .kind = OUT_EVENT_GONE, .stamp = "13:02:11.204", .s = &s4,
+			       .seen_ms = 5, .owners = &held };
+	struct out_config cfg = { .kind = OUT_JSON, .owners = true };
+	struct capture c;
+
+	(void)state;
+	memset(&s4, 0, sizeof(s4));
+	s4.family = AF_INET;
+	s4.state = TCPSTAT_TIME_WAIT;
+	capture_open(&c, &cfg);
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	e.owners = &none;
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	capture_close(&c);
+	assert_string_equal(c.buf,
+		"{\"time\":\"13:02:11.204\",\"event\":\"gone\",\"proto\":\"tcp\",\"local_addr\":\"0.0.0.0\","
+		"\"local_port\":0,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,\"state\":\"TIME_WAIT\","
+		"\"seen_ms\":5,\"pids\":[4242],\"programs\":[\"echo-client\"]}\n"
+		"{\"time\":\"13:02:11.204\",\"event\":\"gone\",\"proto\":\"tcp\",\"local_addr\":\"0.0.0.0\","
+		"\"local_port\":0,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,\"state\":\"TIME_WAIT\","
+		"\"seen_ms\":5,\"pids\":[],\"programs\":[]}\n");
+	free(c.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_columns_help),
 		cmocka_unit_test(test_json_info_memory),
 		cmocka_unit_test(test_info_columns),
+		cmocka_unit_test(test_json_event_owners),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -759,6 +759,44 @@ static void test_events(void **state)
 	}
 }
 
+/* -E -P: the owner carried, last on the line as the listing's column; "-" when none is known. */
+static void test_event_owners(void **state)
+{
+	struct sock_spec v4 = { AF_INET, "127.0.0.1", "127.0.0.1", 50178, 9999,
+				TCPSTAT_TIME_WAIT, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct tcpstat_sock s4 = make_sock(&v4);
+	struct tcpstat_owner two[2] = { { 7, 4242, "echo-client" }, { 7, 4243, "a b" } };
+	struct tcpstat_owners held = { two, 2 }, none = { NULL, 0 };
+	struct out_event_detail d = { .task_pid = 99, .in_state_known = true, .in_state_us = 8,
+				      .task_comm = "echo-server" };
+	struct out_event e = { .kind = OUT_EVENT_CHANGE, .stamp = "13:02:11.204117", .s = &s4,
+			       .old_state = TCPSTAT_FIN_WAIT2, .detail = &d, .owners = &held };
+	struct out_config cfg = table_config(false, false);
+	struct capture c;
+
+	(void)state;
+	cfg.owners = true;
+	capture_open(&c, &cfg);
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	e.owners = &none;
+	e.detail = NULL;
+	e.kind = OUT_EVENT_GONE;
+	e.seen_ms = 1000;
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	capture_close(&c);
+	assert_string_equal(c.buf,
+		"13:02:11.204117 127.0.0.1:50178 127.0.0.1:9999 FIN_WAIT2 -> TIME_WAIT 0.008 ms "
+		"[99 echo-server] 4242/echo-client,4243/a\\x20b\n"
+		"13:02:11.204117 127.0.0.1:50178 127.0.0.1:9999 gone (was TIME_WAIT, seen 1.0 s) -\n");
+	free(c.buf);
+	/* Without -P, as before. */
+	e.owners = &held;
+	c.buf = event_text(&e);
+	assert_string_equal(c.buf, "13:02:11.204117 127.0.0.1:50178 127.0.0.1:9999 "
+			    "gone (was TIME_WAIT, seen 1.0 s)\n");
+	free(c.buf);
+}
+
 /* ---- summary (-S) and count (-c) ------------------------------------------------------- */
 
 static void test_summary(void **state)
@@ -816,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_header_row_alignment),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_event_owners),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_count),
 	};
