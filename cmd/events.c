@@ -74,14 +74,6 @@ static int open_source(const struct tcpstat_opts *o, const struct events_config 
 							   : &events_bpf_source;
 	if (o->events_source != OPTS_EVENTS_AUTO)
 		return choice->src->open(state, cfg, st, err);
-	/* The tracepoint's reports carry no namespace: other namespaces are polled. */
-	if (o->dump.netns != DUMP_NETNS_OWN) {
-		choice->fell_back = true;
-		err_set(&choice->fallback, EOPNOTSUPP, "the eBPF source does not tell "
-			"network namespaces apart");
-		choice->src = &events_poll_source;
-		return choice->src->open(state, cfg, st, err);
-	}
 	if (choice->src->open(state, cfg, st, &choice->fallback) == 0)
 		return 0;
 	choice->fell_back = true;
@@ -95,7 +87,8 @@ int events_mode_run(const struct tcpstat_opts *o, FILE *f, const volatile sig_at
 {
 	const struct events_source *src;
 	struct dump_request req = o->dump;
-	struct events_config cfg = { .dump = &req, .interval_ms = o->interval_ms, .stop = stop };
+	struct events_config cfg = { .dump = &req, .interval_ms = o->interval_ms, .stop = stop,
+				     .owners = o->dump.owners || filter_needs_owners(o->dump.filter) };
 	struct printing p = { 0 };
 	void *state;
 	int rc;

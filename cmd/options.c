@@ -106,7 +106,9 @@ static const struct opt_spec specs[] = {
 	{ "processes", OPT_PROCESSES, no_argument, NULL, "Output:",
 	  "add the PID/Program name column (- for none or\n"
 	  "not visible); it, --pid and --program keep the\n"
-	  "matching sockets in memory to look owners up" },
+	  "matching sockets in memory to look owners up;\n"
+	  "with -E, each socket's owner carried into its\n"
+	  "later events (TIME_WAIT too), last on the line" },
 	{ "timers", OPT_TIMERS, no_argument, NULL, NULL,
 	  "add netstat's Timer column: kind (remaining\n"
 	  "seconds/retransmits/probes)" },
@@ -210,7 +212,10 @@ static const struct opt_spec specs[] = {
 	{ "events-source", OPT_EVENTS_SOURCE, required_argument, "NAME", NULL,
 	  "-E from: auto (default: bpf, else poll), bpf\n"
 	  "(the kernel's tracepoint: every change, to the\n"
-	  "microsecond; root or CAP_BPF+CAP_PERFMON), poll" },
+	  "microsecond; root or CAP_BPF+CAP_PERFMON), poll.\n"
+	  "[pid comm] is the task running at the change\n"
+	  "(task_pid), not the owner; -P: the owner is who\n"
+	  "connected, listened or accepted (or held it)" },
 	{ "verbose", OPT_VERBOSE, no_argument, NULL, NULL,
 	  "say on stderr which backend answered and why" },
 	{ "help", OPT_HELP, no_argument, NULL, "", "this help" },
@@ -251,8 +256,6 @@ static const struct clash clashes[] = {
 	{ OPT_EVENTS, { OPT_COUNT }, "--events cannot go with --count" },
 	{ OPT_EVENTS, { OPT_SUMMARY }, "--events cannot go with --summary" },
 	{ OPT_EVENTS, { OPT_COLUMNS }, "--events cannot go with --columns" },
-	{ OPT_EVENTS, { OPT_PROCESSES, OPT_PID, OPT_PROGRAM },
-	  "--events cannot go with --processes, --pid and --program" },
 	{ OPT_EVENTS, { OPT_QUIET }, "--events cannot go with --quiet" },
 	{ OPT_WAIT_CLEAR, { OPT_COUNT }, "--wait-clear cannot go with --count" },
 	{ OPT_WAIT_CLEAR, { OPT_SUMMARY }, "--wait-clear cannot go with --summary" },
@@ -1059,10 +1062,9 @@ static int parse_expressions(struct tcpstat_opts *o, int n, char **words,
 	rc = filter_parse(&o->filter, (size_t)n, words, &env, err);
 	if (rc < 0)
 		return rc;
-	/* Polling modes judge records without their owners. */
-	if (filter_needs_owners(&o->filter) &&
-	    (o->mode == OPTS_MODE_EVENTS || o->mode == OPTS_MODE_WAIT_CLEAR))
-		return fail(err, "filter: pid and program cannot go with --events or --wait-clear");
+	/* --wait-clear judges records without their owners (-E carries them). */
+	if (filter_needs_owners(&o->filter) && o->mode == OPTS_MODE_WAIT_CLEAR)
+		return fail(err, "filter: pid and program cannot go with --wait-clear");
 	return 0;
 }
 

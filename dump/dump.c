@@ -304,6 +304,10 @@ int dump_run(const struct dump_request *req, dump_emit_fn *emit, void *arg,
 	struct filtered f = { .filter = req->filter, .emit = emit, .arg = arg };
 
 	memset(res, 0, sizeof(*res));
+	if (req->owners_later) {
+		f.unknown = FILTER_NO_OWNERS;
+		return run_sources(req, &f, res, err);
+	}
 	if (req->owners || filter_needs_owners(req->filter))
 		return dump_owned(req, emit, arg, res, err);
 	return run_sources(req, &f, res, err);

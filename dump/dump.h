@@ -47,6 +47,7 @@ struct dump_request {
 	enum dump_backend backend;
 	bool owners;               /* look up each record's owners (-P, --pid ...) */
 	bool all_owners;           /* every holder, not only the filter's --pid ones */
+	bool owners_later;         /* the caller looks owners up (-E): none here, owner leaves unjudged */
 	enum dump_netns netns;
 	const char *netns_spec;    /* DUMP_NETNS_ONE: -N's NAME|PATH, or NULL ... */
 	uint32_t netns_pid;        /* ... and --netns-pid's pid */

@@ -10,6 +10,16 @@
  * to CLOSE the minisocket is looked up by its endpoints (netlink's exact
  * lookup, no dump); found, the change is reported as -> TIME_WAIT, and the
  * minisocket is looked up again when its own timer says it expires.
+ *
+ * Owners (-P, --pid, --program) are kept by the kernel half, by socket
+ * cookie: the connecting task at CLOSE -> SYN_SENT, the accepting one at
+ * accept()'s return, and, for sockets older than tcpstat, the
+ * first holder one walk of /proc finds at start. Each change carries its
+ * socket's; a minisocket followed here keeps the one its socket had.
+ *
+ * Other namespaces (-N, --netns-pid, --all-netns): the kernel half keeps
+ * the one asked for (or all), each event carries its namespace's inode,
+ * and TIME_WAIT's lookups are made there (a netlink socket made inside).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +34,7 @@
 
 #include "bpfconf.h"
 #include "clock.h"
+#include "netns.h"
 #include "netlink.h"
 #include "source.h"
 #include "tcpstates.skel.h"
@@ -41,12 +52,21 @@
 #define TIME_WAIT_OVERDUE_MS 10
 /* The longest wait for the ring buffer, so the minisockets' deadlines are kept. */
 #define WAIT_MAX_MS 1000
+/* --all-netns: an event from a namespace not listed yet lists them again, at most this often. */
+#define RELIST_MS 1000
 
 /* A TIME_WAIT (or FIN_WAIT2) minisocket being followed. */
 struct minisock {
 	struct tcpstat_sock s;      /* its endpoints and state */
 	uint64_t since_us;          /* monotonic: when it entered that state */
 	uint64_t due_ms;            /* monotonic: when to look at it again */
+	struct tcpstat_owner owner; /* its socket's owner; pid 0: none known */
+};
+
+/* A namespace's descriptor, kept for the lookups made there (-1: tcpstat's own). */
+struct nsfd {
+	uint64_t ino;
+	int fd;
 };
 
 struct bpfsrc {
@@ -59,8 +79,13 @@ struct bpfsrc {
 	void *arg;
 	int rc;                     /* what stopped the ring buffer's callback */
 	struct tcpstat_error *err;
-	unsigned long lost;         /* changes dropped here (minisocks full) */
+	unsigned long lost;         /* changes dropped here (minisocks full, namespace gone) */
 	bool kernel_filter;
+	bool owners;                /* owners carried (cfg->owners) */
+	bool netns_asked;           /* -N, --netns-pid, --all-netns: records carry their netns */
+	struct netns_list netns;    /* the namespaces watched, as last listed */
+	struct vec nsfds;           /* struct nsfd */
+	uint64_t relist_ms;         /* --all-netns: when the namespaces may be listed again */
 };
 
 static uint64_t now_us(clockid_t id)
@@ -90,26 +115,105 @@ static int load_error(struct tcpstat_error *err, int errnum, const char *step)
 
 static int on_ring(void *ctx, void *data, size_t size);
 
+/* Tells the mode of each namespace listed (for its label), as a dump would. */
+static void tell_netns(const struct bpfsrc *b, const struct netns_list *l)
+{
+	const struct dump_request *req = b->cfg.dump;
+
+	for (size_t i = 0; req->on_netns && i < l->all.len; i++)
+		req->on_netns(vec_at(&l->all, i), DUMP_NETNS_BEGIN, NULL, req->netns_arg);
+}
+
+/*
+ * The namespace the kernel half keeps to, in *ino: tcpstat's own, -N's or
+ * --netns-pid's, or 0 for all (--all-netns). Returns 0 or a negative errno.
+ */
+static int watched_netns(struct bpfsrc *b, uint64_t *ino, struct tcpstat_error *err)
+{
+	const struct dump_request *req = b->cfg.dump;
+	struct stat ns;
+	int rc;
+
+	if (req->netns == DUMP_NETNS_OWN) {
+		if (stat("/proc/self/ns/net", &ns) != 0)
+			return err_set(err, errno, "eBPF: /proc/self/ns/net");
+		*ino = (uint64_t)ns.st_ino;
+		return 0;
+	}
+	b->netns_asked = true;
+	rc = req->netns == DUMP_NETNS_ALL ? netns_list_all(&b->netns, err)
+	     : netns_list_one(&b->netns, req->netns_spec, req->netns_pid, err);
+	if (rc < 0)
+		return rc;
+	*ino = req->netns == DUMP_NETNS_ALL ? 0 : ((struct netns_entry *)b->netns.all.data)->ino;
+	tell_netns(b, &b->netns);
+	return 0;
+}
+
+static int on_start_owner(const struct tcpstat_sock *s, const struct tcpstat_owners *o,
+			  void *arg)
+{
+	const struct bpfsrc *b = arg;
+	struct tcps_owner k = { 0 };
+
+	if (!o || o->n == 0 || !(s->present & TCPSTAT_HAS_KERNEL_ID) || s->cookie == 0)
+		return 0;
+	k.pid = o->list[0].pid;
+	memcpy(k.comm, o->list[0].comm, sizeof(k.comm));
+	/* NOEXIST: an owner the kernel half has just set is newer than /proc's. */
+	bpf_map_update_elem(bpf_map__fd(b->skel->maps.owners), &s->cookie, &k, BPF_NOEXIST);
+	return 0;
+}
+
+/*
+ * The owners of the sockets older than tcpstat, from one dump (netlink's,
+ * for the cookie) and one walk of /proc, after the program is attached so
+ * no socket falls between. Every socket, not the filter's: one that does
+ * not match now may match in a later state.
+ */
+static int owners_at_start(struct bpfsrc *b, struct tcpstat_error *err)
+{
+	struct dump_request req = *b->cfg.dump;
+	struct dump_result res;
+	struct filter all;
+
+	filter_init(&all);
+	req.filter = &all;
+	req.backend = DUMP_NETLINK;
+	req.owners = true;
+	req.all_owners = true;
+	req.want = 0;
+	return dump_run(&req, on_start_owner, b, &res, err);
+}
+
 static int load(struct bpfsrc *b, struct tcpstat_error *err)
 {
-	struct stat ns;
 	struct tcps_config kc;
+	uint64_t ino = 0;
+	int rc;
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		return err_set(err, errno, "eBPF: no kernel BTF (/sys/kernel/btf/vmlinux)");
-	if (stat("/proc/self/ns/net", &ns) != 0)
-		return err_set(err, errno, "eBPF: /proc/self/ns/net");
+	rc = watched_netns(b, &ino, err);
+	if (rc < 0)
+		return rc;
 	if (!getenv("TCPSTAT_BPF_DEBUG"))
 		libbpf_set_print(silent);
 	b->skel = tcpstates__open();
 	if (!b->skel)
 		return load_error(err, errno, "open");
-	b->kernel_filter = bpfconf_build(b->cfg.dump->filter, ns.st_ino, &kc);
+	b->kernel_filter = bpfconf_build(b->cfg.dump->filter, ino, &kc);
+	kc.owners = b->owners;
 	memcpy((void *)&b->skel->rodata->cfg, &kc, sizeof(kc));
+	/* The accept hook (on every system call's return) only where owners are kept. */
+	bpf_program__set_autoload(b->skel->progs.on_accept, b->owners);
 	if (tcpstates__load(b->skel) != 0)
 		return load_error(err, errno, "load");
 	if (tcpstates__attach(b->skel) != 0)
-		return load_error(err, errno, "attach to sock:inet_sock_set_state");
+		return load_error(err, errno, b->owners ? "attach to sock:inet_sock_set_state "
+				  "and raw_syscalls:sys_exit" : "attach to sock:inet_sock_set_state");
+	if (b->owners && (rc = owners_at_start(b, err)) < 0)
+		return rc;
 	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.events), on_ring, b, NULL);
 	if (!b->rb)
 		return load_error(err, errno, "ring buffer");
@@ -142,6 +246,14 @@ static void bpf_close(void *state, struct events_status *st)
 	ring_buffer__free(b->rb);
 	tcpstates__destroy(b->skel);
 	vec_free(&b->minisocks);
+	for (size_t i = 0; i < b->nsfds.len; i++) {
+		const struct nsfd *n = vec_at(&b->nsfds, i);
+
+		if (n->fd >= 0)
+			close(n->fd);
+	}
+	vec_free(&b->nsfds);
+	netns_list_free(&b->netns);
 	free(b);
 }
 
@@ -155,7 +267,10 @@ static int bpf_open(void **state, const struct events_config *cfg, struct events
 	if (!b)
 		return err_set(err, ENOMEM, "events");
 	b->cfg = *cfg;
+	b->owners = cfg->owners;
 	vec_init(&b->minisocks, sizeof(struct minisock), MAX_MINISOCKS);
+	vec_init(&b->nsfds, sizeof(struct nsfd), 0);
+	vec_init(&b->netns.all, sizeof(struct netns_entry), 0);
 	b->wall_minus_mono_us = (int64_t)(now_us(CLOCK_REALTIME) - now_us(CLOCK_MONOTONIC));
 	rc = load(b, err);
 	if (rc < 0) {
@@ -178,29 +293,104 @@ static void stamp_of(uint64_t wall_us, char *buf, size_t size)
 		 (unsigned)(wall_us % 1000000u));
 }
 
-/* Emits one event at monotonic time mono_us, if its record passes the filter. */
+/*
+ * Emits one event at monotonic time mono_us, with the socket's owner (pid
+ * 0: none known), if it passes the filter: --pid and --program judge the
+ * owner carried, so a socket's TIME_WAIT is its owner's.
+ */
 static int emit_at(struct bpfsrc *b, struct out_event *e, uint64_t mono_us,
-		   struct out_event_detail *d)
+		   struct out_event_detail *d, const struct tcpstat_owner *owner)
 {
 	char stamp[32];
 	struct tcpstat_sock old = *e->s;
-	bool match = filter_match(b->cfg.dump->filter, e->s, NULL, FILTER_NO_OWNERS);
+	struct tcpstat_owners owners = { owner, owner->pid != 0 };
+	const struct tcpstat_owners *known = b->owners ? &owners : NULL;
+	unsigned unknown = b->owners ? FILTER_KNOW_ALL : FILTER_NO_OWNERS;
+	bool match = filter_match(b->cfg.dump->filter, e->s, known, unknown);
 
 	old.state = e->old_state;
 	if (!match && e->kind == OUT_EVENT_CHANGE)
-		match = filter_match(b->cfg.dump->filter, &old, NULL, FILTER_NO_OWNERS);
+		match = filter_match(b->cfg.dump->filter, &old, known, unknown);
 	if (!match)
 		return 0;
 	d->time_us = mono_us + (uint64_t)b->wall_minus_mono_us;
 	stamp_of(d->time_us, stamp, sizeof(stamp));
 	e->stamp = stamp;
 	e->detail = d;
+	e->owners = known;
 	return b->emit(e, b->arg);
 }
 
-static void record_of(const struct tcps_event *ev, struct tcpstat_sock *s)
+/* The netns entry of ino as last listed, or NULL. */
+static const struct netns_entry *netns_entry_of(const struct bpfsrc *b, uint64_t ino)
+{
+	for (size_t i = 0; i < b->netns.all.len; i++) {
+		const struct netns_entry *e = vec_at(&b->netns.all, i);
+
+		if (e->ino == ino)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * --all-netns: a namespace made since the last listing is listed (and its
+ * label told) before its first event is printed; at most every RELIST_MS.
+ */
+static void know_netns(struct bpfsrc *b, uint64_t ino)
+{
+	struct netns_list fresh;
+	struct tcpstat_error ignored;
+	uint64_t now = clock_now_ms();
+
+	if (b->cfg.dump->netns != DUMP_NETNS_ALL || netns_entry_of(b, ino) || now < b->relist_ms)
+		return;
+	b->relist_ms = now + RELIST_MS;
+	/* Listing failed: the label is "-", as for a namespace never seen. */
+	if (netns_list_all(&fresh, &ignored) < 0)
+		return;
+	tell_netns(b, &fresh);
+	netns_list_free(&b->netns);
+	b->netns = fresh;
+}
+
+/*
+ * The descriptor of namespace ino for a lookup there: -1 for tcpstat's
+ * own, -2 when it cannot be opened (gone; then so are its sockets).
+ */
+static int netns_fd_of(struct bpfsrc *b, uint64_t ino)
+{
+	const struct netns_entry *e;
+	struct nsfd n = { .ino = ino, .fd = -1 };
+
+	if (!b->netns_asked)
+		return -1;
+	for (size_t i = 0; i < b->nsfds.len; i++) {
+		const struct nsfd *k = vec_at(&b->nsfds, i);
+
+		if (k->ino == ino)
+			return k->fd;
+	}
+	know_netns(b, ino);
+	e = netns_entry_of(b, ino);
+	if (!e)
+		return -2;
+	if (!e->own && (n.fd = netns_open(e)) < 0)
+		return -2;
+	if (!vec_push(&b->nsfds, &n)) {
+		if (n.fd >= 0)
+			close(n.fd);
+		return -2;
+	}
+	return n.fd;
+}
+
+static void record_of(const struct bpfsrc *b, const struct tcps_event *ev,
+		      struct tcpstat_sock *s)
 {
 	memset(s, 0, sizeof(*s));
+	if (b->netns_asked)
+		s->netns = ev->netns;
 	s->family = ev->family;
 	s->local_port = ev->sport;
 	s->peer_port = ev->dport;
@@ -227,10 +417,11 @@ static uint32_t recheck_after(const struct tcpstat_sock *s)
 	return s->timer_ms > 0 ? s->timer_ms + 1 : TIME_WAIT_OVERDUE_MS;
 }
 
-/* Follows a minisocket from now on. */
-static void follow(struct bpfsrc *b, const struct tcpstat_sock *s, uint64_t since_us)
+/* Follows a minisocket from now on, with its socket's owner. */
+static void follow(struct bpfsrc *b, const struct tcpstat_sock *s, uint64_t since_us,
+		   const struct tcpstat_owner *owner)
 {
-	struct minisock m = { .s = *s, .since_us = since_us };
+	struct minisock m = { .s = *s, .since_us = since_us, .owner = *owner };
 	uint32_t wait = recheck_after(s);
 
 	m.s.timer_ms = 0;
@@ -246,24 +437,43 @@ static void follow(struct bpfsrc *b, const struct tcpstat_sock *s, uint64_t sinc
  * CLOSE, or a negative errno.
  */
 static int into_minisock(struct bpfsrc *b, const struct tcps_event *ev, struct tcpstat_sock *s,
-			 struct out_event *e, struct out_event_detail *d)
+			 struct out_event *e, struct out_event_detail *d,
+			 const struct tcpstat_owner *owner)
 {
 	struct tcpstat_sock mini;
-	int rc = nl_lookup(s, &mini, b->err);
+	int fd = netns_fd_of(b, s->netns);
+	int rc;
 
+	if (fd == -2) {
+		/* Its namespace is gone: what became of it cannot be told. */
+		b->lost++;
+		return 1;
+	}
+	rc = nl_lookup_in(fd, s, &mini, b->err);
 	if (rc <= 0)
 		return rc;
 	if (mini.state != TCPSTAT_TIME_WAIT && mini.state != TCPSTAT_FIN_WAIT2)
 		return 0;
+	mini.netns = s->netns;
 	if (mini.state == ev->old_state) {
 		/* Still FIN_WAIT2 as a minisocket: its change is told when it comes. */
-		follow(b, &mini, ev->time_ns / 1000 - ev->in_state_ns / 1000);
+		follow(b, &mini, ev->time_ns / 1000 - ev->in_state_ns / 1000, owner);
 		return 1;
 	}
-	follow(b, &mini, ev->time_ns / 1000);
+	follow(b, &mini, ev->time_ns / 1000, owner);
 	s->state = mini.state;
-	rc = emit_at(b, e, ev->time_ns / 1000, d);
+	rc = emit_at(b, e, ev->time_ns / 1000, d, owner);
 	return rc != 0 ? rc : 1;
+}
+
+/* The owner the kernel half carried with ev (pid 0: none). */
+static void owner_of(const struct tcps_event *ev, struct tcpstat_owner *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (!ev->has_owner)
+		return;
+	o->pid = ev->owner.pid;
+	memcpy(o->comm, ev->owner.comm, sizeof(o->comm) - 1);
 }
 
 static int on_event(struct bpfsrc *b, const struct tcps_event *ev)
@@ -272,18 +482,22 @@ static int on_event(struct bpfsrc *b, const struct tcps_event *ev)
 	struct out_event_detail d = { .task_pid = ev->pid, .in_state_known = ev->known,
 				      .in_state_us = ev->in_state_ns / 1000 };
 	struct out_event e = { .kind = OUT_EVENT_CHANGE, .s = &s, .old_state = ev->old_state };
+	struct tcpstat_owner owner;
 	int rc;
 
-	record_of(ev, &s);
+	record_of(b, ev, &s);
+	owner_of(ev, &owner);
 	comm_of(ev->comm, d.task_comm);
+	if (b->netns_asked)
+		know_netns(b, ev->netns);
 	if (ev->new_state == TCPSTAT_CLOSE &&
 	    (ev->old_state == TCPSTAT_FIN_WAIT1 || ev->old_state == TCPSTAT_FIN_WAIT2 ||
 	     ev->old_state == TCPSTAT_CLOSING)) {
-		rc = into_minisock(b, ev, &s, &e, &d);
+		rc = into_minisock(b, ev, &s, &e, &d, &owner);
 		if (rc != 0)
 			return rc < 0 ? rc : 0;
 	}
-	return emit_at(b, &e, ev->time_ns / 1000, &d);
+	return emit_at(b, &e, ev->time_ns / 1000, &d, &owner);
 }
 
 static int on_ring(void *ctx, void *data, size_t size)
@@ -310,19 +524,22 @@ static int look_again(struct bpfsrc *b, struct minisock *m, uint64_t now_ms)
 	uint64_t mono = now_us(CLOCK_MONOTONIC);
 	struct out_event_detail d = { .in_state_known = true, .in_state_us = mono - m->since_us };
 	struct out_event e = { .kind = OUT_EVENT_GONE, .s = &m->s };
-	int rc = nl_lookup(&m->s, &s, b->err);
+	int fd = netns_fd_of(b, m->s.netns);
+	int rc = fd == -2 ? 0 : nl_lookup_in(fd, &m->s, &s, b->err);
 
+	/* A namespace gone takes its minisockets with it. */
 	if (rc < 0)
 		return rc;
 	if (rc == 0 || (s.state != TCPSTAT_TIME_WAIT && s.state != TCPSTAT_FIN_WAIT2)) {
-		rc = emit_at(b, &e, mono, &d);
+		rc = emit_at(b, &e, mono, &d, &m->owner);
 		return rc != 0 ? rc : 1;
 	}
+	s.netns = m->s.netns;
 	if (s.state != m->s.state) {
 		e.kind = OUT_EVENT_CHANGE;
 		e.old_state = m->s.state;
 		e.s = &s;
-		rc = emit_at(b, &e, mono, &d);
+		rc = emit_at(b, &e, mono, &d, &m->owner);
 		m->s.state = s.state;
 		m->since_us = mono;
 		if (rc != 0)

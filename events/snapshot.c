@@ -143,7 +143,7 @@ static int emit_one(events_emit_fn *emit, void *arg, enum out_event_kind kind,
 		    uint8_t old_state, uint64_t seen_ms)
 {
 	struct tcpstat_sock s;
-	struct out_event e = { kind, stamp, &s, old_state, seen_ms, NULL, NULL };
+	struct out_event e = { kind, stamp, &s, old_state, seen_ms, NULL, NULL, NULL };
 
 	events_sock_of(key, state, &s);
 	return emit(&e, arg);

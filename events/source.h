@@ -17,6 +17,7 @@
 struct events_config {
 	const struct dump_request *dump;   /* what to watch: the listing's request */
 	uint32_t interval_ms;              /* the polling period */
+	bool owners;                       /* carry owners forward (-P, --pid, --program) */
 	const volatile sig_atomic_t *stop; /* set by SIGINT, SIGTERM */
 };
 

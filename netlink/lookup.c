@@ -14,6 +14,7 @@
 #include <libmnl/libmnl.h>
 
 #include "netlink.h"
+#include "netns.h"
 
 size_t nl_build_lookup(void *buf, size_t len, const struct tcpstat_sock *key, uint32_t seq)
 {
@@ -73,17 +74,46 @@ static int parse_answer(const char *buf, ssize_t n, const struct tcpstat_sock *k
 	return 0;
 }
 
+/* A NETLINK_SOCK_DIAG socket in ns_fd's namespace (-1: tcpstat's own), or NULL. */
+static struct mnl_socket *lookup_socket(int ns_fd, struct tcpstat_error *err)
+{
+	struct mnl_socket *nl;
+	int fd;
+
+	if (ns_fd < 0) {
+		nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+		if (!nl)
+			err_set(err, errno, "netlink: socket");
+		return nl;
+	}
+	fd = netns_socket(ns_fd, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG, err);
+	if (fd < 0)
+		return NULL;
+	nl = mnl_socket_fdopen(fd);
+	if (!nl) {
+		err_set(err, errno, "netlink: socket");
+		close(fd);
+	}
+	return nl;
+}
+
 int nl_lookup(const struct tcpstat_sock *key, struct tcpstat_sock *out,
 	      struct tcpstat_error *err)
 {
+	return nl_lookup_in(-1, key, out, err);
+}
+
+int nl_lookup_in(int ns_fd, const struct tcpstat_sock *key, struct tcpstat_sock *out,
+		 struct tcpstat_error *err)
+{
 	char buf[8192];
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+	struct mnl_socket *nl = lookup_socket(ns_fd, err);
 	size_t len;
 	ssize_t n;
 	int rc;
 
 	if (!nl)
-		return err_set(err, errno, "netlink: socket");
+		return err->errnum ? -err->errnum : -EIO;
 	len = nl_build_lookup(buf, sizeof(buf), key, 1);
 	if (mnl_socket_sendto(nl, buf, len) < 0) {
 		rc = err_set(err, errno, "netlink: lookup");

@@ -119,6 +119,12 @@ size_t nl_build_lookup(void *buf, size_t len, const struct tcpstat_sock *key, ui
  */
 int nl_lookup(const struct tcpstat_sock *key, struct tcpstat_sock *out,
 	      struct tcpstat_error *err);
+/*
+ * As nl_lookup, in the network namespace ns_fd names (its netlink socket
+ * made there, base/netns.h: CAP_SYS_ADMIN); -1: tcpstat's own.
+ */
+int nl_lookup_in(int ns_fd, const struct tcpstat_sock *key, struct tcpstat_sock *out,
+		 struct tcpstat_error *err);
 
 struct mnl_socket;
 

@@ -172,7 +172,7 @@ static int json_event(struct out *o, const struct out_event *e)
 		[OUT_EVENT_NEW] = "new", [OUT_EVENT_CHANGE] = "change",
 		[OUT_EVENT_GONE] = "gone", [OUT_EVENT_GONE_UNSEEN] = "gone",
 	};
-	struct out_row r = { .s = e->s, .netns = e->netns };
+	struct out_row r = { .s = e->s, .netns = e->netns, .owners = e->owners };
 	struct line *l = &o->line;
 
 	line_putc(l, '{');
@@ -191,6 +191,9 @@ static int json_event(struct out *o, const struct out_event *e)
 	}
 	if (e->detail)
 		put_detail(l, e->detail);
+	/* -P: the owners carried forward, as a listing's pids and programs ([]: none known). */
+	if (o->cfg->owners)
+		put_keys(o, owner_keys, sizeof(owner_keys), &r, false);
 	if (o->cfg->netns)
 		put_keys(o, netns_keys, sizeof(netns_keys), &r, false);
 	line_puts(l, "}\n");

@@ -55,6 +55,8 @@ struct out_event {
 	uint64_t seen_ms;             /* GONE: how long tcpstat saw it */
 	const struct out_event_detail *detail;   /* NULL: the polling source */
 	const char *netns;            /* its namespace's label (cfg->netns), else NULL */
+	/* Its owners, carried from when it had a descriptor (cfg->owners), else NULL. */
+	const struct tcpstat_owners *owners;
 };
 
 /* The per-state counts of -S: by_state[1..11], and the total (any state). */

@@ -205,7 +205,7 @@ static void put_gone_detail(struct line *l, const struct out_event *e)
 static int table_event(struct out *o, const struct out_event *e)
 {
 	struct line *l = &o->line;
-	struct out_row r = { .s = e->s, .netns = e->netns };
+	struct out_row r = { .s = e->s, .netns = e->netns, .owners = e->owners };
 
 	line_puts(l, e->stamp);
 	line_putc(l, ' ');
@@ -245,6 +245,11 @@ static int table_event(struct out *o, const struct out_event *e)
 		line_puts(l, out_state_name(e->s->state));
 		line_puts(l, ", between polls)");
 		break;
+	}
+	/* -P: the owner's column last, as a listing has it ("-": none known). */
+	if (o->cfg->owners) {
+		line_putc(l, ' ');
+		out_fields[OUT_F_PROCESS].put(l, &r, false);
 	}
 	line_putc(l, '\n');
 	return l->error ? -1 : 0;

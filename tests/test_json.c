@@ -292,18 +292,18 @@ static void test_json_events(void **state)
 		const char *event, *tail;
 		bool v6;
 	} cases[] = {
-		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL }, "new", ",\"state\":\"ESTABLISHED\"}\n",
+		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL }, "new", ",\"state\":\"ESTABLISHED\"}\n",
 		  false },
-		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL }, "new", ",\"state\":\"LISTEN\"}\n", true },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL }, "change",
+		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL, NULL }, "new", ",\"state\":\"LISTEN\"}\n", true },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL, NULL }, "change",
 		  ",\"state\":\"ESTABLISHED\",\"old_state\":\"SYN_SENT\"}\n", false },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, 99, 0, NULL, NULL }, "change",
+		{ { OUT_EVENT_CHANGE, stamp, &s4, 99, 0, NULL, NULL, NULL }, "change",
 		  ",\"state\":\"ESTABLISHED\",\"old_state\":\"?\"}\n", false },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL }, "gone",
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL, NULL }, "gone",
 		  ",\"state\":\"ESTABLISHED\",\"seen_ms\":12345}\n", false },
-		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL }, "gone",
+		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL, NULL }, "gone",
 		  ",\"state\":\"LISTEN\",\"seen_ms\":0}\n", true },
-		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL }, "gone",
+		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL, NULL }, "gone",
 		  ",\"state\":\"ESTABLISHED\",\"between_polls\":true}\n", false },
 	};
 
@@ -326,7 +326,7 @@ static void test_json_events(void **state)
 	}
 	/* The whole first line, spelled out once. */
 	struct capture c;
-	struct out_event e = { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL };
+	struct out_event e = { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL };
 
 	capture_open(&c, &json_cfg);
 	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
@@ -402,7 +402,7 @@ static void test_json_write_error(void **state)
 {
 	struct tcpstat_sock s = v6_listener();
 	struct out_row r = { .s = &s, .owners = NULL };
-	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL };
+	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL, NULL };
 	struct out_summary sum = { { 0 }, 0, NULL, 0 };
 	char backing[64] = "";
 	FILE *f = fmemopen(backing, sizeof(backing), "r");
@@ -606,6 +606,36 @@ static void test_columns_help(void **state)
 	free(out);
 }
 
+/* -E -P -j: the owners carried, as a listing's pids and programs, before the namespace keys. */
+static void test_json_event_owners(void **state)
+{
+	struct tcpstat_sock s4;
+	struct tcpstat_owner one = { 7, 4242, "echo-client" };
+	struct tcpstat_owners held = { &one, 1 }, none = { NULL, 0 };
+	struct out_event e = { .kind = OUT_EVENT_GONE, .stamp = "13:02:11.204", .s = &s4,
+			       .seen_ms = 5, .owners = &held };
+	struct out_config cfg = { .kind = OUT_JSON, .owners = true };
+	struct capture c;
+
+	(void)state;
+	memset(&s4, 0, sizeof(s4));
+	s4.family = AF_INET;
+	s4.state = TCPSTAT_TIME_WAIT;
+	capture_open(&c, &cfg);
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	e.owners = &none;
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	capture_close(&c);
+	assert_string_equal(c.buf,
+		"{\"time\":\"13:02:11.204\",\"event\":\"gone\",\"proto\":\"tcp\",\"local_addr\":\"0.0.0.0\","
+		"\"local_port\":0,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,\"state\":\"TIME_WAIT\","
+		"\"seen_ms\":5,\"pids\":[4242],\"programs\":[\"echo-client\"]}\n"
+		"{\"time\":\"13:02:11.204\",\"event\":\"gone\",\"proto\":\"tcp\",\"local_addr\":\"0.0.0.0\","
+		"\"local_port\":0,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,\"state\":\"TIME_WAIT\","
+		"\"seen_ms\":5,\"pids\":[],\"programs\":[]}\n");
+	free(c.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_columns_help),
 		cmocka_unit_test(test_json_info_memory),
 		cmocka_unit_test(test_info_columns),
+		cmocka_unit_test(test_json_event_owners),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -659,9 +659,8 @@ static const struct error_case error_cases[] = {
 	  "cannot read filter file '/nonexistent/filter': No such file or directory" },
 	{ { "-F", "fixtures/filter-bad.txt" },
 	  "filter file 'fixtures/filter-bad.txt': unexpected ')' at word 6 (after 'sport = :9999 or')" },
-	{ { "-E", "pid = 1" }, "filter: pid and program cannot go with --events or --wait-clear" },
-	{ { "--wait-clear", "program = x" },
-	  "filter: pid and program cannot go with --events or --wait-clear" },
+	{ { "--wait-clear", "pid = 1" }, "filter: pid and program cannot go with --wait-clear" },
+	{ { "--wait-clear", "program = x" }, "filter: pid and program cannot go with --wait-clear" },
 	/* combinations */
 	{ { "-S", "-O", "state" }, "--summary prints no columns: it cannot go with --columns" },
 	{ { "-S", "-c" }, "--summary and --count cannot be combined" },

@@ -681,7 +681,7 @@ static void test_row_write_error(void **state)
 	struct tcpstat_sock s = make_sock(&c->sock);
 	struct out_config cfg = table_config(false, false);
 	struct out_row r = { .s = &s, .owners = NULL };
-	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL };
+	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL, NULL };
 	struct out_summary sum = { { 0 }, 0, NULL, 0 };
 	char backing[TEST_LINE_MAX] = "";
 	FILE *f = fmemopen(backing, sizeof(backing), "r");
@@ -815,27 +815,27 @@ static void test_events(void **state)
 		struct out_event e;
 		const char *want;
 	} cases[] = {
-		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL },
+		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 new ESTABLISHED\n" },
-		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL },
+		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL, NULL },
 		  "13:02:11.204 [::1]:9999 [::]:* new LISTEN\n" },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 SYN_SENT -> ESTABLISHED\n" },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, 200, 0, NULL, NULL },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, 200, 0, NULL, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 ? -> ESTABLISHED\n" },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 12.3 s)\n" },
 		/* tenths truncated, not rounded */
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 999, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 999, NULL, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 0.9 s)\n" },
-		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL, NULL },
 		  "13:02:11.204 [::1]:9999 [::]:* gone (was LISTEN, seen 0.0 s)\n" },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 3600050, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 3600050, NULL, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 3600.0 s)\n" },
-		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL },
+		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL, NULL },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "between polls)\n" },
 	};
@@ -848,6 +848,44 @@ static void test_events(void **state)
 			fail_msg("case %zu:\n got \"%s\"\nwant \"%s\"", i, got, cases[i].want);
 		free(got);
 	}
+}
+
+/* -E -P: the owner carried, last on the line as the listing's column; "-" when none is known. */
+static void test_event_owners(void **state)
+{
+	struct sock_spec v4 = { AF_INET, "127.0.0.1", "127.0.0.1", 50178, 9999,
+				TCPSTAT_TIME_WAIT, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct tcpstat_sock s4 = make_sock(&v4);
+	struct tcpstat_owner two[2] = { { 7, 4242, "echo-client" }, { 7, 4243, "a b" } };
+	struct tcpstat_owners held = { two, 2 }, none = { NULL, 0 };
+	struct out_event_detail d = { .task_pid = 99, .in_state_known = true, .in_state_us = 8,
+				      .task_comm = "echo-server" };
+	struct out_event e = { .kind = OUT_EVENT_CHANGE, .stamp = "13:02:11.204117", .s = &s4,
+			       .old_state = TCPSTAT_FIN_WAIT2, .detail = &d, .owners = &held };
+	struct out_config cfg = table_config(false, false);
+	struct capture c;
+
+	(void)state;
+	cfg.owners = true;
+	capture_open(&c, &cfg);
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	e.owners = &none;
+	e.detail = NULL;
+	e.kind = OUT_EVENT_GONE;
+	e.seen_ms = 1000;
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	capture_close(&c);
+	assert_string_equal(c.buf,
+		"13:02:11.204117 127.0.0.1:50178 127.0.0.1:9999 FIN_WAIT2 -> TIME_WAIT 0.008 ms "
+		"[99 echo-server] 4242/echo-client,4243/a\\x20b\n"
+		"13:02:11.204117 127.0.0.1:50178 127.0.0.1:9999 gone (was TIME_WAIT, seen 1.0 s) -\n");
+	free(c.buf);
+	/* Without -P, as before. */
+	e.owners = &held;
+	c.buf = event_text(&e);
+	assert_string_equal(c.buf, "13:02:11.204117 127.0.0.1:50178 127.0.0.1:9999 "
+			    "gone (was TIME_WAIT, seen 1.0 s)\n");
+	free(c.buf);
 }
 
 /* ---- summary (-S) and count (-c) ------------------------------------------------------- */
@@ -909,6 +947,7 @@ int main(void)
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_header_row_alignment),
 		cmocka_unit_test(test_events),
+		cmocka_unit_test(test_event_owners),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_count),
 	};

@@ -47,6 +47,17 @@ struct {
 	__type(value, struct seen);
 } since SEC(".maps");
 
+/*
+ * Owners by socket cookie (struct tcps_owner), with cfg.owners: written
+ * here at connect() and accept(), and by the loader for older sockets.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 262144);
+	__type(key, __u64);
+	__type(value, struct tcps_owner);
+} owners SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, TCPS_N_COUNTERS);
@@ -178,6 +189,45 @@ static void read_endpoints(const struct sock *sk, struct tcps_event *ev)
 	}
 }
 
+/* The socket's network namespace's inode (nsfs's, as stat shows it). */
+static __u32 netns_of(const struct sock *sk)
+{
+	return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+}
+
+/* The current task, as an owner. */
+static void owner_now(struct tcps_owner *o)
+{
+	o->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(o->comm, sizeof(o->comm));
+}
+
+/*
+ * The owner carried into this change: CLOSE -> SYN_SENT runs in
+ * connect(), CLOSE -> LISTEN in listen(), and that task becomes the
+ * owner; a CLOSE is the socket's last change, so its owner is let go once
+ * read.
+ */
+static void carry_owner(struct tcps_event *ev)
+{
+	struct tcps_owner *o;
+
+	if (ev->old_state == TCP_CLOSE &&
+	    (ev->new_state == TCP_SYN_SENT || ev->new_state == TCP_LISTEN)) {
+		owner_now(&ev->owner);
+		ev->has_owner = 1;
+		bpf_map_update_elem(&owners, &ev->cookie, &ev->owner, BPF_ANY);
+		return;
+	}
+	o = bpf_map_lookup_elem(&owners, &ev->cookie);
+	if (o) {
+		__builtin_memcpy(&ev->owner, o, sizeof(ev->owner));
+		ev->has_owner = 1;
+	}
+	if (ev->new_state == TCP_CLOSE)
+		bpf_map_delete_elem(&owners, &ev->cookie);
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(on_set_state, const struct sock *sk, const int oldstate, const int newstate)
 {
@@ -188,9 +238,12 @@ int BPF_PROG(on_set_state, const struct sock *sk, const int oldstate, const int 
 
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	if (cfg.netns && BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != cfg.netns)
+	ev.netns = netns_of(sk);
+	if (cfg.netns && ev.netns != cfg.netns)
 		return 0;
 	ev.time_ns = bpf_ktime_get_ns();
+	/* Made here if the socket had none yet, so accept() finds it set. */
+	ev.cookie = bpf_get_socket_cookie((void *)sk);
 	ev.skaddr = key;
 	ev.old_state = oldstate;
 	ev.new_state = newstate;
@@ -211,6 +264,8 @@ int BPF_PROG(on_set_state, const struct sock *sk, const int oldstate, const int 
 		now.dport = ev.dport;
 		bpf_map_update_elem(&since, &key, &now, BPF_ANY);
 	}
+	if (cfg.owners)
+		carry_owner(&ev);
 	if (!judge(&ev)) {
 		count(TCPS_FILTERED);
 		return 0;
@@ -227,3 +282,73 @@ int BPF_PROG(on_set_state, const struct sock *sk, const int oldstate, const int 
 	count(TCPS_SENT);
 	return 0;
 }
+
+/*
+ * An accepted socket's owner is the task that accepted it. The kernel has
+ * no tracepoint in accept() and this program may not use fexit (kernels
+ * refuse trampolines where tracing is locked down), so the one exact
+ * place is the return of the accept and accept4 system calls, in that
+ * task: the descriptor returned is the new socket's. Loaded only with
+ * cfg.owners, and its cost (a compare on every system call's return) is
+ * paid only then. The socket's cookie was made at its first change
+ * (SYN_RECV, above), before it could be accepted.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define TCPS_NR_ACCEPT 43
+#define TCPS_NR_ACCEPT4 288
+#define TCPS_SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
+#elif defined(__TARGET_ARCH_arm64)
+#define TCPS_NR_ACCEPT 202
+#define TCPS_NR_ACCEPT4 242
+#define TCPS_SYSCALL_NR(regs) BPF_CORE_READ(regs, syscallno)
+#endif
+
+#ifdef TCPS_NR_ACCEPT
+/* The socket behind the current task's descriptor fd, or NULL. */
+static const struct sock *sock_of_fd(long fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	struct socket *sock;
+
+	if (fd < 0 || (unsigned long)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	if (!file)
+		return NULL;
+	sock = BPF_CORE_READ(file, private_data);
+	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_accept, struct pt_regs *regs, long ret)
+{
+	struct tcps_owner o = {};
+	const struct sock *sk;
+	long nr = TCPS_SYSCALL_NR(regs);
+	__u64 cookie;
+
+	if ((nr != TCPS_NR_ACCEPT && nr != TCPS_NR_ACCEPT4) || ret < 0)
+		return 0;
+	sk = sock_of_fd(ret);
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	if (cfg.netns && netns_of(sk) != cfg.netns)
+		return 0;
+	cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	if (cookie == 0)
+		return 0;
+	owner_now(&o);
+	bpf_map_update_elem(&owners, &cookie, &o, BPF_ANY);
+	return 0;
+}
+#else
+/* Elsewhere accepted sockets' owners are those found at start only. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_accept, struct pt_regs *regs, long ret)
+{
+	return 0;
+}
+#endif

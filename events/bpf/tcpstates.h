@@ -31,10 +31,24 @@ struct tcps_node {
 
 /* The program's one configuration, in an array map of one entry. */
 struct tcps_config {
-	__u64 netns;        /* the network namespace's inode: only its sockets */
+	__u64 netns;        /* the network namespace's inode: only its sockets; 0: all */
 	__u32 n_nodes;      /* 0: no kernel filter, everything passes */
 	__u32 root;
+	__u32 owners;       /* keep each socket's owner (-P, --pid, --program) */
+	__u32 pad;
 	struct tcps_node nodes[TCPS_MAX_NODES];
+};
+
+/*
+ * A socket's owner, kept by its cookie: the task that connected it (at
+ * CLOSE -> SYN_SENT, which runs in connect()) or made it listen, that
+ * accepted it (at accept()'s return), or, for sockets older than tcpstat, the
+ * first holder the loader found in /proc. Gone with the socket's CLOSE.
+ */
+struct tcps_owner {
+	__u32 pid;          /* tgid */
+	__u32 pad;
+	char comm[16];
 };
 
 /* One state change, as the ring buffer carries it. */
@@ -47,6 +61,10 @@ struct tcps_event {
 	__u8 family, old_state, new_state, known;
 	__u8 saddr[16], daddr[16];
 	char comm[16];
+	__u64 cookie;       /* the kernel's socket cookie (as sock_diag's) */
+	__u32 netns;        /* the socket's network namespace's inode */
+	__u32 has_owner;    /* owner is set (cfg.owners, and one is known) */
+	struct tcps_owner owner;
 };
 
 /* The per-CPU counters (an array map): what -v reports. */

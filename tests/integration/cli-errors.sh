@@ -37,8 +37,6 @@ cases=(
 	"-O state,nosuch|tcpstat: invalid column 'nosuch' (see -O help for the names); see 'tcpstat --help'"
 	"-S -O state|tcpstat: --summary prints no columns: it cannot go with --columns; see 'tcpstat --help'"
 	"-S -c|tcpstat: --summary and --count cannot be combined; see 'tcpstat --help'"
-	"-E --pid 1|tcpstat: --events cannot go with --processes, --pid and --program; see 'tcpstat --help'"
-	"-E -P|tcpstat: --events cannot go with --processes, --pid and --program; see 'tcpstat --help'"
 	"--wait-clear --program x|tcpstat: --wait-clear cannot go with --processes, --pid and --program; see 'tcpstat --help'"
 	"-E -c|tcpstat: --events cannot go with --count; see 'tcpstat --help'"
 	"-w -E|tcpstat: --watch, --events and --wait-clear cannot be combined; see 'tcpstat --help'"

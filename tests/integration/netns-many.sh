@@ -151,8 +151,8 @@ check "-S table: a NETNS line per block" "$("$TCPSTAT" --all-netns -S -j | grep 
 check "-c --all-netns is the sum" "$("$TCPSTAT" --all-netns -S -j --sport 7100 | jq -s '.[-1].total')" \
 	"$("$TCPSTAT" --all-netns -c --sport 7100)"
 
-# -E labels each event with its namespace.
-"$TCPSTAT" --all-netns -E --sport 7200 --interval 0.05 >"$TMPDIR_TEST/events.out" 2>&1 &
+# -E labels each event with its namespace (polling; events-bpf-netns.sh has the eBPF source's).
+"$TCPSTAT" --all-netns -E --events-source poll --sport 7200 --interval 0.05 >"$TMPDIR_TEST/events.out" 2>&1 &
 ev=$!; track_pid $ev
 sleep 0.4
 ip netns exec "$green" "$ECHO_CLIENT" --hold 0.5 127.0.0.1 7200 >/dev/null
