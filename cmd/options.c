@@ -235,9 +235,9 @@ struct clash {
 	SELECTION_OPTIONS
 #define CONNECT_CHECK_SELECTS "--connect-check chooses the sockets itself: it cannot go " \
 	"with " SELECTION_OPTIONS
-/* The trial binds run where tcpstat runs: another namespace's sockets would not explain them. */
-#define CHECKS_OWN_NETNS "--bind-check and --connect-check look at tcpstat's own network " \
-	"namespace: they cannot go with --netns, --netns-pid or --all-netns (run tcpstat there)"
+/* A bind or a connect happens in one namespace: -N or --netns-pid picks it. */
+#define CHECKS_ONE_NETNS "--bind-check and --connect-check look at one network namespace: " \
+	"they cannot go with --all-netns (pick one with --netns or --netns-pid)"
 #define CHECKS_NO_METRICS "--bind-check and --connect-check cannot go with --metrics, " \
 	"--metrics-file or --metrics-top"
 #define CONNECT_CHECK_LISTS_NONE "--connect-check lists no sockets: it cannot go with " \
@@ -308,8 +308,8 @@ static const struct clash clashes[] = {
 	{ OPT_CONNECT_CHECK, { OPT_PORT, OPT_SPORT, OPT_DPORT, OPT_STATE }, CONNECT_CHECK_SELECTS },
 	{ OPT_CONNECT_CHECK, { OPT_LISTENING, OPT_IPV4, OPT_IPV6, OPT_SRC }, CONNECT_CHECK_SELECTS },
 	{ OPT_CONNECT_CHECK, { OPT_DST, OPT_PID, OPT_PROGRAM }, CONNECT_CHECK_SELECTS },
-	{ OPT_BIND_CHECK, { OPT_NETNS, OPT_NETNS_PID, OPT_ALL_NETNS }, CHECKS_OWN_NETNS },
-	{ OPT_CONNECT_CHECK, { OPT_NETNS, OPT_NETNS_PID, OPT_ALL_NETNS }, CHECKS_OWN_NETNS },
+	{ OPT_BIND_CHECK, { OPT_ALL_NETNS }, CHECKS_ONE_NETNS },
+	{ OPT_CONNECT_CHECK, { OPT_ALL_NETNS }, CHECKS_ONE_NETNS },
 	{ OPT_BIND_CHECK, { OPT_KILL, OPT_SORT, OPT_TOP },
 	  "--bind-check cannot go with --kill, --sort or --top" },
 	{ OPT_CONNECT_CHECK, { OPT_KILL, OPT_SORT, OPT_TOP }, CONNECT_CHECK_LISTS_NONE },
