@@ -269,6 +269,7 @@ static const struct clash clashes[] = {
 	  "--metrics cannot go with --processes (--pid and --program select, and do)" },
 	{ OPT_METRICS, { OPT_EVENTS, OPT_WAIT_CLEAR },
 	  "--metrics cannot go with --events and --wait-clear" },
+	{ OPT_METRICS, { OPT_SORT }, "--metrics adds the sockets up: it cannot go with --sort" },
 	{ OPT_WATCH, { OPT_EVENTS, OPT_WAIT_CLEAR },
 	  "--watch, --events and --wait-clear cannot be combined" },
 	{ OPT_EVENTS, { OPT_WAIT_CLEAR }, "--watch, --events and --wait-clear cannot be combined" },
@@ -1080,6 +1081,7 @@ static int settle(struct tcpstat_opts *o, const struct parsing *p, int n_words, 
 	out->header = p->header;
 	out->plain = p->columns_given && !p->header;
 	out->netns = o->dump.netns != DUMP_NETNS_OWN;
+	out->metrics_info = p->metrics && p->info;
 	if (!p->columns_given)
 		out_default_columns_ext(out, p->extend, p->processes, p->timers, p->info,
 					p->memory);
