@@ -149,14 +149,16 @@ static const struct opt_spec specs[] = {
 	  "Prometheus text exposition of the matching\n"
 	  "sockets (node_exporter's textfile collector):\n"
 	  "counts by family and state, listen queues,\n"
-	  "TIME_WAIT by port; exit 0 once written" },
+	  "TIME_WAIT by port (with -i, RTT and retransmission\n"
+	  "histograms by listening port); exit 0 once written" },
 	{ "metrics-file", OPT_METRICS_FILE, required_argument, "PATH", NULL,
 	  "--metrics into PATH, replaced atomically\n"
 	  "(temporary file, fsync, rename); with -w, again\n"
 	  "every SECS" },
 	{ "metrics-top", OPT_METRICS_TOP, required_argument, "N", NULL,
-	  "TIME_WAIT ports given a series each (default 10,\n"
-	  "0-1000); the rest are summed as port=\"other\"" },
+	  "TIME_WAIT ports, and -i's listening ports, given a\n"
+	  "series each (default 10, 0-1000); the rest are\n"
+	  "summed as port=\"other\"" },
 	{ "watch", OPT_WATCH, optional_argument, "SECS", "Watching:",
 	  "list again every SECS (default 1, at least 0.1);\n"
 	  "on a terminal, redrawn in place with per-state\n"
