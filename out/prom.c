@@ -77,7 +77,7 @@ struct prom_state {
 	size_t n_listeners;
 	struct prom_listener listeners[PROM_LISTENER_SLOTS];
 	struct prom_listener other;       /* past PROM_MAX_LISTENERS */
-	struct prom_hists hists;          /* -i */
+	struct prom_hists *hists;         /* -i only: 8 MiB, so not otherwise */
 	/* With namespaces: the one whose rows come now, and the families of those done. */
 	bool scope_open;
 	uint64_t ino;
@@ -105,10 +105,16 @@ void prom_label_value(struct line *l, const char *s, size_t n)
 
 static int prom_begin(struct out *o)
 {
+	struct prom_state *p;
+
 	if (o->state)
 		return 0;
-	o->state = calloc(1, sizeof(struct prom_state));
-	return o->state ? 0 : -1;
+	p = o->state = calloc(1, sizeof(struct prom_state));
+	if (!p)
+		return -1;
+	if (o->cfg->metrics_info && !(p->hists = calloc(1, sizeof(*p->hists))))
+		return -1;
+	return 0;
 }
 
 static uint32_t listener_hash(const struct tcpstat_sock *s)
@@ -178,8 +184,8 @@ static int prom_row(struct out *o, const struct out_row *r)
 		return -1;
 	if (fam < 0 || s->state < 1 || s->state > TCPSTAT_STATE_MAX)
 		return 0;
-	if (o->cfg->metrics_info && prom_hists_wants(s))
-		prom_hists_add(&p->hists, s);
+	if (p->hists && prom_hists_wants(s))
+		prom_hists_add(p->hists, s);
 	p->sockets[fam][s->state]++;
 	if (s->state == TCPSTAT_TIME_WAIT) {
 		if (p->time_wait[s->local_port]++ == 0)
@@ -192,7 +198,8 @@ static int prom_row(struct out *o, const struct out_row *r)
 
 		l->queue += s->recv_q;
 		l->backlog += s->send_q;
-		prom_hists_listen(&p->hists, s->local_port);
+		if (p->hists)
+			prom_hists_listen(p->hists, s->local_port);
 	}
 	return 0;
 }
@@ -437,9 +444,9 @@ static int put_series(struct out *o, struct prom_state *p, enum prom_fam f, stru
 		return 0;
 	case FAM_RTT:
 	case FAM_RETR:
-		if (!o->cfg->metrics_info)
+		if (!p->hists)
 			return 0;
-		return prom_hists_put(l, f == FAM_RTT, &p->hists, o->cfg->metrics_top, netns);
+		return prom_hists_put(l, f == FAM_RTT, p->hists, o->cfg->metrics_top, netns);
 	case FAM_N:
 		break;
 	}
@@ -456,7 +463,8 @@ static void reset_scope(struct prom_state *p)
 	p->n_listeners = 0;
 	memset(p->listeners, 0, sizeof(p->listeners));
 	memset(&p->other, 0, sizeof(p->other));
-	prom_hists_reset(&p->hists);
+	if (p->hists)
+		prom_hists_reset(p->hists);
 	p->scope_open = false;
 }
 
@@ -529,6 +537,7 @@ static void prom_close(struct out *o)
 		free(p->bufs[f].text);
 	}
 	free(p->done);
+	free(p->hists);
 }
 
 static int prom_end(struct out *o, const struct out_end *e)

@@ -4,7 +4,8 @@
  * when a listener on that port matched too (the server side of its
  * connections); the rest (clients' ephemeral ports, listeners past
  * --metrics-top, ports with no listener listed) under port="other". Fixed
- * memory: one slot per port, touched only where used.
+ * memory: one slot per port (8 MiB, made only with -i); a namespace's reset
+ * clears only the slots it used.
  */
 #ifndef TCPSTAT_OUT_PROMHIST_H
 #define TCPSTAT_OUT_PROMHIST_H
