@@ -37,3 +37,26 @@ int netns_socket(int ns_fd, int domain, int type, int protocol, struct tcpstat_e
 		return err_set(err, saved, "socket() in the network namespace");
 	return fd;
 }
+
+int netns_run(int ns_fd, netns_work_fn *fn, void *arg, struct tcpstat_error *err)
+{
+	int home = open(OWN_NETNS, O_RDONLY | O_CLOEXEC);
+	int rc, saved;
+
+	if (home < 0)
+		return err_set(err, errno, "cannot open %s", OWN_NETNS);
+	if (setns(ns_fd, CLONE_NEWNET) < 0) {
+		saved = errno;
+		close(home);
+		return err_set(err, saved, "cannot enter the network namespace%s",
+			       saved == EPERM ? " (setns needs CAP_SYS_ADMIN)" : "");
+	}
+	rc = fn(arg, err);
+	if (setns(home, CLONE_NEWNET) < 0) {
+		close(home);
+		return err_set(err, ENOTRECOVERABLE,
+			       "cannot return to tcpstat's own network namespace");
+	}
+	close(home);
+	return rc;
+}

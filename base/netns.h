@@ -18,4 +18,16 @@
  */
 int netns_socket(int ns_fd, int domain, int type, int protocol, struct tcpstat_error *err);
 
+/* Work done inside a namespace by netns_run: returns 0 or a negative errno with err filled. */
+typedef int netns_work_fn(void *arg, struct tcpstat_error *err);
+
+/*
+ * Enters ns_fd's network namespace, runs fn(arg, err) there, and returns
+ * to the thread's own namespace whatever fn returned: for what must be
+ * opened inside (a /proc/sys/net file shows the namespace of the thread
+ * that opens it). fn must not block. Returns fn's result, or a negative
+ * errno with err filled as netns_socket's (EPERM, ENOTRECOVERABLE: stop).
+ */
+int netns_run(int ns_fd, netns_work_fn *fn, void *arg, struct tcpstat_error *err);
+
 #endif

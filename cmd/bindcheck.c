@@ -11,17 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkns.h"
 #include "clock.h"
 #include "json.h"
 #include "modes.h"
 #include "report.h"
 #include "vec.h"
 
-#define SYSCTL_ROOT "/proc/sys"
-
 /* One check: what it gathered and judged, and where the report goes. */
 struct bind_check {
 	const struct tcpstat_opts *opts;
+	struct check_netns ns;       /* -N, --netns-pid: where the binds are tried */
 	struct explain_sysctl sc;
 	int errnums[EXPLAIN_NTRIALS];
 	struct filter *filter;       /* the local port, every state */
@@ -118,13 +118,17 @@ static void put_blocker(struct bind_check *c, const struct out_row *row)
 static int on_sock(const struct tcpstat_sock *s, const struct tcpstat_owners *owners, void *arg)
 {
 	struct bind_check *c = arg;
-	struct out_row row = { .s = s, .owners = owners };
+	struct out_row row = { .s = s, .owners = owners,
+			       .netns = c->ns.label[0] ? c->ns.label : NULL };
+	struct tcpstat_sock here = *s;
 
-	if (!vec_push(&c->socks, s)) {
+	/* Every record is of the one namespace checked: explain/ judges those as its own. */
+	here.netns = 0;
+	if (!vec_push(&c->socks, &here)) {
 		c->nomem = true;
 		return 1;
 	}
-	if (!explain_bind_conflicts(&c->opts->target, s, c->sc.bindv6only))
+	if (!explain_bind_conflicts(&c->opts->target, &here, c->sc.bindv6only))
 		return 0;
 	c->nblockers++;
 	if (s->timer == TCPSTAT_TIMER_TIMEWAIT) {
@@ -208,7 +212,7 @@ static int gather(struct bind_check *c, struct dump_result *dump, struct tcpstat
 	c->timewait_ms = 0;
 	c->nomem = false;
 	/* The trials first: nothing tcpstat made is on the port when the dump runs. */
-	rc = explain_try_binds(&o->target, c->errnums, err);
+	rc = check_netns_try_binds(&c->ns, &o->target, c->errnums, err);
 	if (rc < 0)
 		return rc;
 	explain_format_target(&o->target, where, sizeof(where));
@@ -231,20 +235,24 @@ static int gather(struct bind_check *c, struct dump_result *dump, struct tcpstat
 	return 0;
 }
 
-/* Sets c up for o: the sysctls read once, the filter made once. */
+/* Sets c up for o: the namespace opened, the sysctls read once, the filter made once. */
 static int open_check(struct bind_check *c, const struct tcpstat_opts *o,
 		      struct tcpstat_error *err)
 {
 	memset(c, 0, sizeof(*c));
 	c->opts = o;
+	c->ns.fd = -1;
 	vec_init(&c->socks, sizeof(struct tcpstat_sock), 0);
-	int rc = explain_read_sysctl(SYSCTL_ROOT, &c->sc, err);
+	int rc = check_netns_open(&c->ns, &o->dump, err);
 
+	if (rc == 0)
+		rc = check_netns_sysctl(&c->ns, &c->sc, err);
 	return rc < 0 ? rc : make_filter(c, err);
 }
 
 static void close_check(struct bind_check *c)
 {
+	check_netns_close(&c->ns);
 	vec_free(&c->socks);
 	free(c->filter);
 	free(c->out);
@@ -299,7 +307,7 @@ int bindcheck_wait_clear(const struct tcpstat_opts *o, const volatile sig_atomic
 	while (rc == 0 && !*stop) {
 		/* The dump only tells a person how long; a script needs the bind alone. */
 		rc = terminal ? gather(&c, &res->dump, err)
-			      : explain_try_binds(&o->target, c.errnums, err);
+			      : check_netns_try_binds(&c.ns, &o->target, c.errnums, err);
 		if (rc < 0)
 			break;
 		if (c.errnums[EXPLAIN_PLAIN] == 0) {

@@ -8,11 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkns.h"
 #include "modes.h"
 #include "report.h"
 #include "vec.h"
-
-#define SYSCTL_ROOT "/proc/sys"
 
 struct gathered {
 	struct vec socks;
@@ -22,9 +21,12 @@ struct gathered {
 static int on_sock(const struct tcpstat_sock *s, const struct tcpstat_owners *owners, void *arg)
 {
 	struct gathered *g = arg;
+	struct tcpstat_sock here = *s;
 
 	(void)owners;
-	if (!vec_push(&g->socks, s)) {
+	/* Every record is of the one namespace checked: explain/ judges those as its own. */
+	here.netns = 0;
+	if (!vec_push(&g->socks, &here)) {
 		g->nomem = true;
 		return 1;
 	}
@@ -199,11 +201,16 @@ int connectcheck_run(const struct tcpstat_opts *o, FILE *f, struct check_result 
 	struct explain_sysctl sc;
 	struct explain_connect r;
 	struct gathered g = { .nomem = false };
+	struct check_netns ns;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	vec_init(&g.socks, sizeof(struct tcpstat_sock), 0);
-	rc = explain_read_sysctl(SYSCTL_ROOT, &sc, err);
+	/* -N, --netns-pid: that namespace's port range and sockets. */
+	rc = check_netns_open(&ns, &o->dump, err);
+	if (rc == 0)
+		rc = check_netns_sysctl(&ns, &sc, err);
+	check_netns_close(&ns);
 	if (rc == 0)
 		rc = dump_range(o, &sc, &g, &res->dump, err);
 	if (rc == 0) {

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "atomicfile.h"
@@ -139,17 +140,28 @@ static int dump_sorted(struct listing *l, struct tcpstat_error *err)
 	return rc;
 }
 
-/* The end of the rows, for a format that writes then (--metrics). */
+/* The end of the rows, for a format that writes then (--metrics): with every namespace read. */
 static int end_rows(struct listing *l)
 {
 	const char *backend = l->res->dump.backend;
+	size_t n = l->labels.all.len;
+	const char **netns = malloc((n + 1) * sizeof(*netns));
 	struct out_end e = {
 		.backend = backend,
 		.backlog_known = backend && strcmp(backend, "netlink") == 0,
 		.duration_ns = clock_now_ns() - l->started_ns,
+		.netns = netns,
+		.n_netns = n,
 	};
+	int rc;
 
-	return l->out.fmt->end(&l->out, &e);
+	if (!netns)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		netns[i] = ((const struct netns_label *)vec_at(&l->labels.all, i))->label;
+	rc = l->out.fmt->end(&l->out, &e);
+	free(netns);
+	return rc;
 }
 
 /* What comes after the last row: the header if no row came, a count, a summary, an end. */

@@ -151,14 +151,16 @@ static const struct opt_spec specs[] = {
 	  "Prometheus text exposition of the matching\n"
 	  "sockets (node_exporter's textfile collector):\n"
 	  "counts by family and state, listen queues,\n"
-	  "TIME_WAIT by port; exit 0 once written" },
+	  "TIME_WAIT by port (with -i, RTT and retransmission\n"
+	  "histograms by listening port); exit 0 once written" },
 	{ "metrics-file", OPT_METRICS_FILE, required_argument, "PATH", NULL,
 	  "--metrics into PATH, replaced atomically\n"
 	  "(temporary file, fsync, rename); with -w, again\n"
 	  "every SECS" },
 	{ "metrics-top", OPT_METRICS_TOP, required_argument, "N", NULL,
-	  "TIME_WAIT ports given a series each (default 10,\n"
-	  "0-1000); the rest are summed as port=\"other\"" },
+	  "TIME_WAIT ports, and -i's listening ports, given a\n"
+	  "series each (default 10, 0-1000); the rest are\n"
+	  "summed as port=\"other\"" },
 	{ "watch", OPT_WATCH, optional_argument, "SECS", "Watching:",
 	  "list again every SECS (default 1, at least 0.1);\n"
 	  "on a terminal, redrawn in place with per-state\n"
@@ -240,9 +242,9 @@ struct clash {
 	SELECTION_OPTIONS
 #define CONNECT_CHECK_SELECTS "--connect-check chooses the sockets itself: it cannot go " \
 	"with " SELECTION_OPTIONS
-/* The trial binds run where tcpstat runs: another namespace's sockets would not explain them. */
-#define CHECKS_OWN_NETNS "--bind-check and --connect-check look at tcpstat's own network " \
-	"namespace: they cannot go with --netns, --netns-pid or --all-netns (run tcpstat there)"
+/* A bind or a connect happens in one namespace: -N or --netns-pid picks it. */
+#define CHECKS_ONE_NETNS "--bind-check and --connect-check look at one network namespace: " \
+	"they cannot go with --all-netns (pick one with --netns or --netns-pid)"
 #define CHECKS_NO_METRICS "--bind-check and --connect-check cannot go with --metrics, " \
 	"--metrics-file or --metrics-top"
 #define CONNECT_CHECK_LISTS_NONE "--connect-check lists no sockets: it cannot go with " \
@@ -272,6 +274,7 @@ static const struct clash clashes[] = {
 	  "--metrics cannot go with --processes (--pid and --program select, and do)" },
 	{ OPT_METRICS, { OPT_EVENTS, OPT_WAIT_CLEAR },
 	  "--metrics cannot go with --events and --wait-clear" },
+	{ OPT_METRICS, { OPT_SORT }, "--metrics adds the sockets up: it cannot go with --sort" },
 	{ OPT_WATCH, { OPT_EVENTS, OPT_WAIT_CLEAR },
 	  "--watch, --events and --wait-clear cannot be combined" },
 	{ OPT_EVENTS, { OPT_WAIT_CLEAR }, "--watch, --events and --wait-clear cannot be combined" },
@@ -311,8 +314,8 @@ static const struct clash clashes[] = {
 	{ OPT_CONNECT_CHECK, { OPT_PORT, OPT_SPORT, OPT_DPORT, OPT_STATE }, CONNECT_CHECK_SELECTS },
 	{ OPT_CONNECT_CHECK, { OPT_LISTENING, OPT_IPV4, OPT_IPV6, OPT_SRC }, CONNECT_CHECK_SELECTS },
 	{ OPT_CONNECT_CHECK, { OPT_DST, OPT_PID, OPT_PROGRAM }, CONNECT_CHECK_SELECTS },
-	{ OPT_BIND_CHECK, { OPT_NETNS, OPT_NETNS_PID, OPT_ALL_NETNS }, CHECKS_OWN_NETNS },
-	{ OPT_CONNECT_CHECK, { OPT_NETNS, OPT_NETNS_PID, OPT_ALL_NETNS }, CHECKS_OWN_NETNS },
+	{ OPT_BIND_CHECK, { OPT_ALL_NETNS }, CHECKS_ONE_NETNS },
+	{ OPT_CONNECT_CHECK, { OPT_ALL_NETNS }, CHECKS_ONE_NETNS },
 	{ OPT_BIND_CHECK, { OPT_KILL, OPT_SORT, OPT_TOP },
 	  "--bind-check cannot go with --kill, --sort or --top" },
 	{ OPT_CONNECT_CHECK, { OPT_KILL, OPT_SORT, OPT_TOP }, CONNECT_CHECK_LISTS_NONE },
@@ -1082,6 +1085,7 @@ static int settle(struct tcpstat_opts *o, const struct parsing *p, int n_words, 
 	out->header = p->header;
 	out->plain = p->columns_given && !p->header;
 	out->netns = o->dump.netns != DUMP_NETNS_OWN;
+	out->metrics_info = p->metrics && p->info;
 	if (!p->columns_given)
 		out_default_columns_ext(out, p->extend, p->processes, p->timers, p->info,
 					p->memory);

@@ -8,6 +8,7 @@
 
 #include "addr.h"
 #include "explain.h"
+#include "netns.h"
 
 const char *explain_errno_name(int errnum)
 {
@@ -85,16 +86,27 @@ static socklen_t target_sockaddr(const struct explain_target *t, struct sockaddr
 	return sizeof(*s4);
 }
 
-int explain_try_bind(const struct explain_target *t, enum explain_trial trial,
-		     struct tcpstat_error *err)
+/* The trial's socket: here, or made in ns_fd's namespace (a socket keeps its namespace). */
+static int trial_socket(int ns_fd, int family, struct tcpstat_error *err)
+{
+	int fd;
+
+	if (ns_fd >= 0)
+		return netns_socket(ns_fd, family, SOCK_STREAM | SOCK_CLOEXEC, 0, err);
+	fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return fd < 0 ? err_set(err, errno, "bind check: socket") : fd;
+}
+
+static int try_bind(int ns_fd, const struct explain_target *t, enum explain_trial trial,
+		    struct tcpstat_error *err)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = target_sockaddr(t, &ss);
-	int fd = socket(t->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = trial_socket(ns_fd, t->family, err);
 	int rc = 0;
 
 	if (fd < 0)
-		return err_set(err, errno, "bind check: socket");
+		return fd;
 	if (trial == EXPLAIN_REUSEADDR || trial == EXPLAIN_BOTH)
 		rc = set_flag(fd, SO_REUSEADDR, "SO_REUSEADDR", err);
 	if (rc == 0 && (trial == EXPLAIN_REUSEPORT || trial == EXPLAIN_BOTH))
@@ -106,11 +118,23 @@ int explain_try_bind(const struct explain_target *t, enum explain_trial trial,
 	return rc;
 }
 
+int explain_try_bind(const struct explain_target *t, enum explain_trial trial,
+		     struct tcpstat_error *err)
+{
+	return try_bind(-1, t, trial, err);
+}
+
 int explain_try_binds(const struct explain_target *t, int errnums[EXPLAIN_NTRIALS],
 		      struct tcpstat_error *err)
 {
+	return explain_try_binds_in(-1, t, errnums, err);
+}
+
+int explain_try_binds_in(int ns_fd, const struct explain_target *t,
+			 int errnums[EXPLAIN_NTRIALS], struct tcpstat_error *err)
+{
 	for (int i = 0; i < EXPLAIN_NTRIALS; i++) {
-		int rc = explain_try_bind(t, (enum explain_trial)i, err);
+		int rc = try_bind(ns_fd, t, (enum explain_trial)i, err);
 
 		if (rc < 0)
 			return rc;
@@ -126,7 +150,7 @@ int explain_try_binds(const struct explain_target *t, int errnums[EXPLAIN_NTRIAL
 	 */
 	if (errnums[EXPLAIN_PLAIN] == 0 &&
 	    (errnums[EXPLAIN_REUSEPORT] == 0 || errnums[EXPLAIN_BOTH] == 0)) {
-		int rc = explain_try_bind(t, EXPLAIN_PLAIN, err);
+		int rc = try_bind(ns_fd, t, EXPLAIN_PLAIN, err);
 
 		if (rc < 0)
 			return rc;

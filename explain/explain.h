@@ -107,6 +107,16 @@ int explain_try_binds(const struct explain_target *t, int errnums[EXPLAIN_NTRIAL
 		      struct tcpstat_error *err);
 
 /*
+ * As explain_try_binds, in the network namespace ns_fd names (-N,
+ * --netns-pid): each trial's socket is made there (base/netns.c: setns in,
+ * socket(), setns back), then bound and closed from tcpstat's own, as a
+ * socket keeps its namespace. ns_fd -1: tcpstat's own. Entering needs
+ * CAP_SYS_ADMIN: EPERM with err filled without it.
+ */
+int explain_try_binds_in(int ns_fd, const struct explain_target *t,
+			 int errnums[EXPLAIN_NTRIALS], struct tcpstat_error *err);
+
+/*
  * Whether s, a dumped socket, stands in the way of binding t by Linux's
  * rules as far as a dump shows them: the same local port, and addresses
  * that overlap (the same, or either a wildcard, of the same family; or

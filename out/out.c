@@ -49,6 +49,8 @@ int out_flush(struct out *o)
 
 void out_close(struct out *o)
 {
+	if (o->state && o->fmt->close)
+		o->fmt->close(o);
 	free(o->state);
 	o->state = NULL;
 }

@@ -29,6 +29,7 @@ struct out_config {
 	unsigned n_columns;   /* table: the columns, field ids in order */
 	uint8_t columns[OUT_MAX_COLUMNS];
 	unsigned metrics_top; /* prom: TIME_WAIT ports shown on their own (--metrics-top) */
+	bool metrics_info;    /* prom: -i, RTT and retransmission histograms */
 };
 
 /* A change of a socket, for -E. */
@@ -72,6 +73,9 @@ struct out_end {
 	const char *backend;    /* the backend that answered ("netlink", "proc") */
 	bool backlog_known;     /* a listener's send_q is its backlog (not /proc's 0) */
 	uint64_t duration_ns;   /* how long the listing took */
+	/* Namespaces asked for: every one read, in order, by label (rows or not). */
+	const char *const *netns;
+	size_t n_netns;
 };
 
 struct out;
@@ -89,6 +93,8 @@ struct out_format {
 	int (*count)(struct out *o, unsigned long n);
 	/* After the last row of a listing; a no-op but where rows are aggregated (prom). */
 	int (*end)(struct out *o, const struct out_end *e);
+	/* Frees what o->state holds besides itself (out_close); NULL: nothing. */
+	void (*close)(struct out *o);
 };
 
 /* Output is gathered here and written in large pieces (and by out_flush). */

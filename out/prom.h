@@ -6,7 +6,9 @@
 #ifndef TCPSTAT_OUT_PROM_H
 #define TCPSTAT_OUT_PROM_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "line.h"
 
@@ -21,5 +23,14 @@
  * and newline escaped as the exposition format asks.
  */
 void prom_label_value(struct line *l, const char *s, size_t n);
+
+/* name="value" after a '{' (first) or a ','. */
+void prom_put_label(struct line *l, const char *name, const char *value, bool first);
+
+/* With netns: '{' and netns="..." (so the next label is not first); returns whether. */
+bool prom_put_netns(struct line *l, const char *netns);
+
+/* " " v / 10^digits with that many decimals (digits >= 1), "\n": 59448, 3 -> " 59.448". */
+void prom_put_fixed(struct line *l, uint64_t v, unsigned digits);
 
 #endif

@@ -289,6 +289,167 @@ static void test_end_elsewhere(void **state)
 	free(c.buf);
 }
 
+/* A connection on local port port with tcp_info's RTT (us) and total_retrans. */
+static struct tcpstat_sock conn(uint16_t port, uint32_t rtt_us, uint32_t retrans)
+{
+	struct tcpstat_sock s = sock(AF_INET, "127.0.0.1", port, TCPSTAT_ESTABLISHED);
+
+	s.present |= TCPSTAT_HAS_INFO;
+	s.info.have = TCPSTAT_HAVE_I32(TCPSTAT_I_RTT) | TCPSTAT_HAVE_I32(TCPSTAT_I_TOTAL_RETRANS);
+	s.info.u32[TCPSTAT_I_RTT] = rtt_us;
+	s.info.u32[TCPSTAT_I_TOTAL_RETRANS] = retrans;
+	return s;
+}
+
+/* What the format writes for socks with cfg (rows labelled by netns_of); free() it. */
+static char *exposition_cfg(const struct out_config *cfg, const struct tcpstat_sock *socks,
+			    const char *const *labels, size_t n, const struct out_end *e)
+{
+	struct capture c;
+
+	capture_open(&c, cfg);
+	assert_int_equal(c.o.fmt->begin(&c.o), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct out_row r = { .s = &socks[i], .netns = labels ? labels[i] : NULL };
+
+		assert_int_equal(c.o.fmt->row(&c.o, &r), 0);
+	}
+	assert_int_equal(c.o.fmt->end(&c.o, e), 0);
+	out_close(&c.o);
+	capture_close(&c);
+	return c.buf;
+}
+
+static void assert_has(const char *text, const char *line)
+{
+	if (!strstr(text, line))
+		fail_msg("missing: %s", line);
+}
+
+static size_t count_of(const char *text, const char *what)
+{
+	size_t n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p++)
+		n++;
+	return n;
+}
+
+static void test_histograms(void **state)
+{
+	const struct tcpstat_sock socks[] = {
+		listener(AF_INET, "0.0.0.0", 8080, 0, 128),
+		listener(AF_INET6, "::", 9090, 0, 128),
+		/* 8080's three: 50 us, 300 us, 2 s; 0, 3 and 600 retransmissions. */
+		conn(8080, 50, 0), conn(8080, 300, 3), conn(8080, 2000000, 600),
+		/* 9090's one, on a bound (le is "less or equal"); two clients' sockets. */
+		conn(9090, 1000, 1), conn(40000, 100, 0), conn(40001, 100, 0),
+		/* Without tcp_info (proc, TIME_WAIT): not counted. */
+		sock(AF_INET, "127.0.0.1", 8080, TCPSTAT_ESTABLISHED),
+	};
+	struct out_config cfg = { .kind = OUT_PROM, .metrics_top = 1, .metrics_info = true };
+	char *text;
+
+	(void)state;
+	text = exposition_cfg(&cfg, socks, NULL, sizeof(socks) / sizeof(socks[0]), &netlink_end);
+	assert_has(text, "# TYPE tcpstat_connection_rtt_seconds histogram\n"
+		   "tcpstat_connection_rtt_seconds_bucket{port=\"8080\",le=\"0.0001\"} 1\n"
+		   "tcpstat_connection_rtt_seconds_bucket{port=\"8080\",le=\"0.00025\"} 1\n"
+		   "tcpstat_connection_rtt_seconds_bucket{port=\"8080\",le=\"0.0005\"} 2\n");
+	assert_has(text, "tcpstat_connection_rtt_seconds_bucket{port=\"8080\",le=\"1\"} 2\n"
+		   "tcpstat_connection_rtt_seconds_bucket{port=\"8080\",le=\"2.5\"} 3\n"
+		   "tcpstat_connection_rtt_seconds_bucket{port=\"8080\",le=\"+Inf\"} 3\n"
+		   "tcpstat_connection_rtt_seconds_sum{port=\"8080\"} 2.000350\n"
+		   "tcpstat_connection_rtt_seconds_count{port=\"8080\"} 3\n"
+		   "tcpstat_connection_rtt_seconds_bucket{port=\"other\",le=\"0.0001\"} 2\n");
+	/* --metrics-top 1: 9090 (one connection) goes to other with the clients. */
+	assert_has(text, "tcpstat_connection_rtt_seconds_bucket{port=\"other\",le=\"0.001\"} 3\n");
+	assert_has(text, "tcpstat_connection_rtt_seconds_sum{port=\"other\"} 0.001200\n"
+		   "tcpstat_connection_rtt_seconds_count{port=\"other\"} 3\n"
+		   "# HELP tcpstat_connection_retransmissions ");
+	assert_has(text, "# TYPE tcpstat_connection_retransmissions histogram\n"
+		   "tcpstat_connection_retransmissions_bucket{port=\"8080\",le=\"0\"} 1\n"
+		   "tcpstat_connection_retransmissions_bucket{port=\"8080\",le=\"1\"} 1\n"
+		   "tcpstat_connection_retransmissions_bucket{port=\"8080\",le=\"2\"} 1\n"
+		   "tcpstat_connection_retransmissions_bucket{port=\"8080\",le=\"5\"} 2\n");
+	assert_has(text, "tcpstat_connection_retransmissions_bucket{port=\"8080\",le=\"500\"} 2\n"
+		   "tcpstat_connection_retransmissions_bucket{port=\"8080\",le=\"+Inf\"} 3\n"
+		   "tcpstat_connection_retransmissions_sum{port=\"8080\"} 603\n"
+		   "tcpstat_connection_retransmissions_count{port=\"8080\"} 3\n"
+		   "tcpstat_connection_retransmissions_bucket{port=\"other\",le=\"0\"} 2\n"
+		   "tcpstat_connection_retransmissions_bucket{port=\"other\",le=\"1\"} 3\n");
+	assert_int_equal(count_of(text, "_count{"), 4);
+	free(text);
+	/* Without -i: no histogram. */
+	cfg.metrics_info = false;
+	text = exposition_cfg(&cfg, socks, NULL, sizeof(socks) / sizeof(socks[0]), &netlink_end);
+	assert_null(strstr(text, "histogram"));
+	free(text);
+}
+
+static void test_netns_labels(void **state)
+{
+	struct tcpstat_sock socks[] = {
+		listener(AF_INET, "127.0.0.1", 7000, 1, 16), time_wait(7001, 500),
+		listener(AF_INET, "127.0.0.1", 7100, 2, 32), conn(7100, 100, 0),
+	};
+	const char *const labels[] = { "blue", "blue", "red", "red" };
+	const char *const all[] = { "blue", "red", "empty" };
+	struct out_config cfg = { .kind = OUT_PROM, .metrics_top = 10, .metrics_info = true,
+				  .netns = true };
+	struct out_end e = netlink_end;
+	char *text, *line;
+
+	(void)state;
+	socks[0].netns = socks[1].netns = 11;
+	socks[2].netns = socks[3].netns = 22;
+	e.netns = all;
+	e.n_netns = 3;
+	text = exposition_cfg(&cfg, socks, labels, 4, &e);
+	/* Each family once, in one block: every namespace's series inside it. */
+	assert_int_equal(count_of(text, "# TYPE "), 9);
+	assert_has(text, "tcpstat_sockets{netns=\"blue\",family=\"ipv4\",state=\"time_wait\"} 1\n");
+	assert_has(text, "tcpstat_sockets{netns=\"red\",family=\"ipv4\",state=\"listen\"} 1\n");
+	assert_has(text, "tcpstat_sockets{netns=\"empty\",family=\"ipv6\",state=\"closing\"} 0\n");
+	assert_has(text, "tcpstat_listen_queue_length{netns=\"blue\",addr=\"127.0.0.1\",port=\"7000\"} 1\n"
+		   "tcpstat_listen_queue_length{netns=\"red\",addr=\"127.0.0.1\",port=\"7100\"} 2\n"
+		   "# HELP");
+	assert_has(text, "tcpstat_time_wait_sockets{netns=\"blue\",port=\"7001\"} 1\n"
+		   "tcpstat_time_wait_sockets{netns=\"blue\",port=\"other\"} 0\n"
+		   "tcpstat_time_wait_sockets{netns=\"red\",port=\"other\"} 0\n"
+		   "tcpstat_time_wait_sockets{netns=\"empty\",port=\"other\"} 0\n");
+	assert_has(text, "tcpstat_time_wait_longest_remaining_seconds{netns=\"blue\"} 0.500\n");
+	assert_has(text, "tcpstat_connection_rtt_seconds_count{netns=\"red\",port=\"7100\"} 1\n");
+	assert_has(text, "tcpstat_connection_rtt_seconds_count{netns=\"empty\",port=\"other\"} 0\n");
+	/* Every series is labelled but the two about tcpstat's run. */
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (line[0] != '#' && strncmp(line, "tcpstat_scrape_", 15) != 0 &&
+		    strncmp(line, "tcpstat_build_info", 18) != 0 && !strstr(line, "{netns=\""))
+			fail_msg("no netns label: %s", line);
+	free(text);
+}
+
+/* A listing that ends in an error never reaches end: out_close frees the buffers. */
+static void test_netns_closed_early(void **state)
+{
+	struct tcpstat_sock socks[] = { time_wait(7001, 500), time_wait(7002, 500) };
+	struct out_config cfg = { .kind = OUT_PROM, .netns = true };
+	struct capture c;
+
+	(void)state;
+	socks[1].netns = 5;
+	capture_open(&c, &cfg);
+	for (size_t i = 0; i < 2; i++) {
+		struct out_row r = { .s = &socks[i], .netns = i ? "b" : "a" };
+
+		assert_int_equal(c.o.fmt->row(&c.o, &r), 0);
+	}
+	out_close(&c.o);
+	capture_close(&c);
+	assert_int_equal(c.len, 0);
+	free(c.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +459,9 @@ int main(void)
 		cmocka_unit_test(test_time_wait_bounded),
 		cmocka_unit_test(test_listeners_bounded),
 		cmocka_unit_test(test_end_elsewhere),
+		cmocka_unit_test(test_histograms),
+		cmocka_unit_test(test_netns_labels),
+		cmocka_unit_test(test_netns_closed_early),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

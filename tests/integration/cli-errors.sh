@@ -75,7 +75,9 @@ cases=(
 	"--bind-check 9999 --wait-clear -j|tcpstat: --wait-clear cannot go with --json; see 'tcpstat --help'"
 	"--connect-check 127.0.0.1:80 --wait-clear|tcpstat: --connect-check cannot go with --watch, --events or --wait-clear; see 'tcpstat --help'"
 	"--connect-check 127.0.0.1:80 -P|tcpstat: --connect-check lists no sockets: it cannot go with --count, --summary, --columns, --no-header, --processes, --timers, --extend, --info, --memory, --kill, --sort or --top; see 'tcpstat --help'"
-	"--bind-check 9999 --all-netns|tcpstat: --bind-check and --connect-check look at tcpstat's own network namespace: they cannot go with --netns, --netns-pid or --all-netns (run tcpstat there); see 'tcpstat --help'"
+	"--bind-check 9999 --all-netns|tcpstat: --bind-check and --connect-check look at one network namespace: they cannot go with --all-netns (pick one with --netns or --netns-pid); see 'tcpstat --help'"
+	"--connect-check 127.0.0.1:80 --all-netns|tcpstat: --bind-check and --connect-check look at one network namespace: they cannot go with --all-netns (pick one with --netns or --netns-pid); see 'tcpstat --help'"
+	"--metrics --sort state|tcpstat: --metrics adds the sockets up: it cannot go with --sort; see 'tcpstat --help'"
 	"--connect-check 127.0.0.1:80 --metrics|tcpstat: --bind-check and --connect-check cannot go with --metrics, --metrics-file or --metrics-top; see 'tcpstat --help'"
 	"--connect-check 127.0.0.1:80 -s listen|tcpstat: --connect-check chooses the sockets itself: it cannot go with --port, --sport, --dport, --state, --listening, --ipv4, --ipv6, --src, --dst, --pid or --program; see 'tcpstat --help'"
 )

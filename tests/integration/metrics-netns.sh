@@ -203,6 +203,86 @@ check "atomicity: the reader read it often meanwhile" "yes" \
 check "atomicity: never half a file" 0 "$bad"
 check "atomicity: no temporary file left" "tcpstat.prom" "$(ls -A "$T/a")"
 
+# ---- -i: RTT and retransmission histograms per listening port ---------------
+# 5 connections to a listener on 9993, accepted and held; the server sides'
+# local port is 9993 (a listener there), the clients' ephemeral: "other".
+python3 -c '
+import socket, time
+l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+l.bind(("127.0.0.1", 9993)); l.listen(16)
+c = [socket.create_connection(("127.0.0.1", 9993)) for _ in range(5)]
+a = [l.accept()[0] for _ in range(5)]
+for s in c: s.sendall(b"x")
+print("ready", flush=True)
+time.sleep(60)' >"$T/conns.out" &
+track_pid $!
+wait_for_line "$T/conns.out" '^ready$' || exit 1
+"$TCPSTAT" --metrics -i -p 9993 >"$T/hist"
+promtool_ok "--metrics -i -p 9993" "$T/hist"
+check "-i: both histograms, with HELP and TYPE" "2 2" \
+	"$(grep -c '^# TYPE tcpstat_connection_[a-z_]* histogram$' "$T/hist") $(grep -c '^# HELP tcpstat_connection_' "$T/hist")"
+check "-i: RTT count under 9993 = the 5 connections accepted there" \
+	'tcpstat_connection_rtt_seconds_count{port="9993"} 5
+tcpstat_connection_rtt_seconds_count{port="other"} 5' \
+	"$(grep '^tcpstat_connection_rtt_seconds_count' "$T/hist")"
+check "-i: retransmissions count the same 5 and 5" \
+	'tcpstat_connection_retransmissions_count{port="9993"} 5
+tcpstat_connection_retransmissions_count{port="other"} 5' \
+	"$(grep '^tcpstat_connection_retransmissions_count' "$T/hist")"
+check "-i: the +Inf bucket is the count" 5 \
+	"$(awk -F' ' '/^tcpstat_connection_rtt_seconds_bucket\{port="9993",le="\+Inf"\}/ { print $2 }' "$T/hist")"
+check "-i: buckets cumulative (never decreasing)" "ok" \
+	"$(awk '/_bucket\{/ { k = $1; sub(/,le=.*/, "", k); if (k == prev && $2 < last) bad = 1; prev = k; last = $2 }
+		END { print bad ? "bad" : "ok" }' "$T/hist")"
+check "-i: loopback RTTs under 2.5 s, all 10" 10 \
+	"$(awk '/^tcpstat_connection_rtt_seconds_bucket\{.*le="2.5"\}/ { n += $2 } END { print n }' "$T/hist")"
+check "-i: as many connections as -s established shows" \
+	"$("$TCPSTAT" -c -s established -p 9993)" \
+	"$(awk '/^tcpstat_connection_rtt_seconds_count/ { n += $2 } END { print n }' "$T/hist")"
+"$TCPSTAT" --metrics -i --metrics-top 0 "${SEL[@]}" >"$T/hist0"
+promtool_ok "--metrics -i --metrics-top 0" "$T/hist0"
+check "-i --metrics-top 0: only port=\"other\"" "1 1" \
+	"$(grep -c '^tcpstat_connection_rtt_seconds_count' "$T/hist0") $(grep -c '^tcpstat_connection_rtt_seconds_count{port="other"}' "$T/hist0")"
+
+# ---- namespaces: a netns label on every series ------------------------------
+# Another namespace, unnamed, with a listener on 9994 (and a process to name it).
+unshare -n -- python3 -c '
+import socket, time
+l = socket.socket(); l.bind(("127.0.0.1", 9994)); l.listen(4)
+print("ready", flush=True)
+time.sleep(60)' >"$T/other.out" &
+other=$!
+track_pid "$other"
+wait_for_line "$T/other.out" '^ready$' || exit 1
+# The labels as JSON has them (the table shows odd bytes escaped).
+own=$("$TCPSTAT" --all-netns -j -l -p 9993 | jq -r .netns)
+theirs=$("$TCPSTAT" --all-netns -j -l -p 9994 | jq -r .netns)
+echo "# the test's namespace: $own; the other: $theirs"
+for args in "--all-netns" "--all-netns -i" "--all-netns -i ${SEL[*]}" "--netns-pid $other" \
+	"-N /proc/$other/ns/net -i" "--all-netns -B proc"; do
+	# shellcheck disable=SC2086  # the arguments are a word list
+	"$TCPSTAT" --metrics $args >"$T/ns.out"
+	check "--metrics $args: exit 0" 0 $?
+	promtool_ok "--metrics $args" "$T/ns.out"
+	check "--metrics $args: every series but the run's has a netns label" "" \
+		"$(grep -v '^#' "$T/ns.out" | grep -v '^tcpstat_scrape_duration_seconds \|^tcpstat_build_info{' |
+			grep -v '^[a-z_]*{netns="[^"]*"' | head -3)"
+done
+"$TCPSTAT" --metrics -i --all-netns "${SEL[@]}" >"$T/all"
+check "--all-netns -i: 9993's 5 connections under the test's namespace ($own)" \
+	"tcpstat_connection_rtt_seconds_count{netns=\"$own\",port=\"9993\"} 5" \
+	"$(grep "^tcpstat_connection_rtt_seconds_count{netns=\"$own\",port=\"9993\"}" "$T/all")"
+check "--all-netns: the other namespace's listener ($theirs), and only there" \
+	"tcpstat_listen_queue_length{netns=\"$theirs\",addr=\"127.0.0.1\",port=\"9994\"} 0" \
+	"$(grep '^tcpstat_listen_queue_length{.*port="9994"' "$T/all")"
+total=$(awk '$1 == "TOTAL" { print $2 }' <("$TCPSTAT" -S "${SEL[@]}"))
+check "--all-netns: the test's namespace's sockets = -S's TOTAL ($total)" "$total" \
+	"$(awk -v ns="netns=\"$own\"" 'index($0, "tcpstat_sockets{" ns) == 1 { n += $NF } END { print n + 0 }' "$T/all")"
+check "--all-netns: each family's TYPE once" \
+	"$(grep -c '^# TYPE' "$T/hist")" "$(grep -c '^# TYPE' "$T/all")"
+check "--metrics --sort: refused, exit 2" 2 \
+	"$("$TCPSTAT" --metrics --sort state >/dev/null 2>&1; echo $?)"
+
 # ---- the README's queries and alert rules ------------------------------------
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 rules=$repo/doc/prometheus/tcpstat.rules.yml
@@ -217,10 +297,10 @@ check "the rules file as the README shows it" "yes" \
 	echo "groups:"
 	echo "  - name: readme"
 	echo "    rules:"
-	grep -E '^    (sum by \(instance\) \(tcpstat|tcpstat_listen_queue_length / )' "$repo/README.md" |
+	grep -E '^    (sum by \(instance\) \(tcpstat|tcpstat_listen_queue_length / |histogram_quantile\(0\.99, sum by \(instance, port, le\) \(tcpstat)' "$repo/README.md" |
 		sed -E "s/^ +(.*)$/      - record: readme:query\n        expr: '\1'/"
 } >"$T/queries.yml"
-check "the README's two queries" 2 "$(grep -c 'record:' "$T/queries.yml")"
+check "the README's three queries" 3 "$(grep -c 'record:' "$T/queries.yml")"
 out=$(promtool check rules "$T/queries.yml" 2>&1)
 rc=$?
 check "promtool parses the README's queries" "0" "$rc"
