@@ -92,10 +92,37 @@ static void put_endpoint(struct line *l, int family, const uint8_t addr[16], uin
 	put_port(l, port);
 }
 
+static void put_comm(struct line *l, const char *comm, bool plain);
+
+/*
+ * ss's %IF after the local address of a socket bound to an interface
+ * (link-local IPv6 always is): its name, if%u (ss's) when it has none
+ * here (gone, or of another namespace).
+ */
+static void put_scope(struct line *l, const struct out_row *r)
+{
+	line_putc(l, '%');
+	if (r->ifname) {
+		put_comm(l, r->ifname, false);
+		return;
+	}
+	line_puts(l, "if");
+	line_u64(l, r->s->ifindex);
+}
+
 static void put_local(struct line *l, const struct out_row *r, bool plain)
 {
+	const struct tcpstat_sock *s = r->s;
+
 	(void)plain;
-	put_endpoint(l, r->s->family, r->s->local_addr, r->s->local_port);
+	if (!s->ifindex) {
+		put_endpoint(l, s->family, s->local_addr, s->local_port);
+		return;
+	}
+	put_addr(l, s->family, s->local_addr, true);
+	put_scope(l, r);
+	line_putc(l, ':');
+	put_port(l, s->local_port);
 }
 
 static void put_peer(struct line *l, const struct out_row *r, bool plain)
@@ -108,6 +135,8 @@ static void put_local_addr(struct line *l, const struct out_row *r, bool plain)
 {
 	(void)plain;
 	put_addr(l, r->s->family, r->s->local_addr, false);
+	if (r->s->ifindex)
+		put_scope(l, r);
 }
 
 static void put_peer_addr(struct line *l, const struct out_row *r, bool plain)
@@ -440,6 +469,19 @@ static void json_netns(struct line *l, const struct out_row *r)
 }
 
 NUMBER_FIELD(netns_ino, r->s->netns)
+
+/* ---- the interface bound to --------------------------------------------- */
+
+NUMBER_FIELD(ifindex, r->s->ifindex)
+
+/* The name in tcpstat's namespace, null where it has none. */
+static void json_interface(struct line *l, const struct out_row *r)
+{
+	if (r->ifname)
+		json_cstring(l, r->ifname);
+	else
+		line_puts(l, "null");
+}
 
 /* ---- tcp_info (-i) and socket memory (-m) --------------------------------- */
 
@@ -837,6 +879,9 @@ const struct out_field out_fields[OUT_F_COUNT] = {
 	[OUT_F_PROGRAMS] = { NULL, NULL, "programs", 0, false, NULL, json_programs, NULL },
 	[OUT_F_NETNS_INO] = { NULL, NULL, "netns_ino", 0, false, put_netns_ino, json_netns_ino,
 			      NULL, number_netns_ino },
+	[OUT_F_IFINDEX] = { NULL, NULL, "ifindex", 0, false, put_ifindex, json_ifindex, NULL,
+			    number_ifindex },
+	[OUT_F_INTERFACE] = { NULL, NULL, "interface", 0, false, NULL, json_interface, NULL },
 };
 
 /* Addresses: IPv4 before IPv6, then byte by byte (network order sorts as numbers). */

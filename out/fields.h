@@ -24,6 +24,7 @@ struct out_row {
 	const struct tcpstat_owners *owners;
 	const char *netns;
 	const char *user;    /* the uid's name, when the format looked it up (else NULL) */
+	const char *ifname;  /* s->ifindex's name, when the format found one (else NULL) */
 };
 
 enum out_field_id {
@@ -66,6 +67,8 @@ enum out_field_id {
 	OUT_F_PIDS,
 	OUT_F_PROGRAMS,
 	OUT_F_NETNS_INO,
+	OUT_F_IFINDEX,       /* only for a socket bound to an interface */
+	OUT_F_INTERFACE,
 	OUT_F_COUNT,
 };
 

@@ -15,6 +15,8 @@ static const uint8_t socket_keys[] = {
 	OUT_F_RETRANS, OUT_F_PROBES, OUT_F_UID, OUT_F_INODE, OUT_F_USER,
 };
 static const uint8_t owner_keys[] = { OUT_F_PIDS, OUT_F_PROGRAMS };
+/* A socket bound to an interface (only): after local_port. */
+static const uint8_t scope_keys[] = { OUT_F_IFINDEX, OUT_F_INTERFACE };
 /* With namespaces asked for, after all the others. */
 static const uint8_t netns_keys[] = { OUT_F_NETNS, OUT_F_NETNS_INO };
 /* What an event says of its socket, after "time" and "event". */
@@ -88,6 +90,10 @@ void out_json_plan(struct out *o)
 {
 	o->n_json_steps = 0;
 	plan_keys(o, socket_keys, sizeof(socket_keys));
+	o->json_scope_at = 0;
+	while (o->json_scope_at < o->n_json_steps &&
+	       o->json_steps[o->json_scope_at++].id != OUT_F_LOCAL_PORT)
+		;
 	if (o->cfg->owners)
 		plan_keys(o, owner_keys, sizeof(owner_keys));
 	if (o->cfg->netns)
@@ -116,8 +122,11 @@ int out_json_socket(struct out *o, const struct out_row *r)
 	r = out_row_with_user(o, r, &named);
 	const struct out_json_step *s = o->json_steps, *end = s + o->n_json_steps;
 
-	for (; s < end; s++)
+	for (; s < end; s++) {
+		if (s == o->json_steps + o->json_scope_at && r->s->ifindex)
+			put_keys(o, scope_keys, sizeof(scope_keys), r, false);
 		put_step(l, s, r, s == o->json_steps);
+	}
 	/* Only what the kernel reported: no key for a socket without it. */
 	if (r->s->present & TCPSTAT_HAS_INFO)
 		put_object(o, "info", OUT_F_INFO_FIRST, OUT_F_INFO_LAST, r);
@@ -175,10 +184,15 @@ static int json_event(struct out *o, const struct out_event *e)
 	struct out_row r = { .s = e->s, .netns = e->netns, .owners = e->owners };
 	struct line *l = &o->line;
 
+	if (e->s->ifindex)
+		r.ifname = out_ifname(&o->ifnames, e->s->netns, e->s->ifindex);
+
 	line_putc(l, '{');
 	put_string_key(l, "time", e->stamp, true);
 	put_string_key(l, "event", kinds[e->kind], false);
 	put_keys(o, event_keys, sizeof(event_keys), &r, false);
+	if (e->s->ifindex)
+		put_keys(o, scope_keys, sizeof(scope_keys), &r, false);
 	if (e->kind == OUT_EVENT_CHANGE)
 		put_string_key(l, "old_state", out_state_name(e->old_state), false);
 	if (e->kind == OUT_EVENT_GONE) {

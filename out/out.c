@@ -27,6 +27,7 @@ void out_open(struct out *o, const struct out_config *cfg, FILE *f)
 		o->want_users = false;
 	if (o->want_users)
 		out_users_init(&o->users);
+	out_ifnames_init(&o->ifnames);
 	for (int i = 0; i < OUT_F_COUNT; i++) {
 		const char *key = out_fields[i].json_key;
 		size_t n = key ? strlen(key) : 0;
@@ -108,10 +109,13 @@ void out_first_column(struct out_config *cfg, enum out_field_id id)
 const struct out_row *out_row_with_user(struct out *o, const struct out_row *r,
 					struct out_row *copy)
 {
-	if (!o->want_users)
+	if (!o->want_users && !r->s->ifindex)
 		return r;
 	*copy = *r;
-	copy->user = out_user_name(&o->users, r->s->uid);
+	if (o->want_users)
+		copy->user = out_user_name(&o->users, r->s->uid);
+	if (r->s->ifindex)
+		copy->ifname = out_ifname(&o->ifnames, r->s->netns, r->s->ifindex);
 	return copy;
 }
 

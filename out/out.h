@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "fields.h"
+#include "ifnames.h"
 #include "users.h"
 #include "tcpstat.h"
 
@@ -138,6 +139,7 @@ struct out {
 	struct out_cell cells[OUT_MAX_COLUMNS];          /* and how each is written */
 	struct out_json_step json_steps[OUT_JSON_STEPS]; /* -j's socket keys, in order */
 	unsigned n_json_steps;
+	unsigned json_scope_at;    /* ifindex and interface go before this step, when bound */
 	struct line line;          /* over batch, spilling to f */
 	char batch[OUT_BATCH];
 	/*
@@ -151,6 +153,7 @@ struct out {
 	void *state;      /* a format's own, made by its begin, freed by out_close */
 	bool want_users;           /* a row needs its uid's name (User column, JSON) */
 	struct out_users users;
+	struct out_ifnames ifnames;   /* for sockets bound to an interface */
 };
 
 extern const struct out_format out_table_format;   /* table.c */
@@ -189,7 +192,10 @@ void out_first_column(struct out_config *cfg, enum out_field_id id);
 void out_default_columns_ext(struct out_config *cfg, bool extend, bool processes, bool timers,
 			     bool info, bool memory);
 
-/* r with its user name filled in when o shows names (into *copy), else r. */
+/*
+ * r with its user name filled in when o shows names, and its interface's
+ * name when it is bound to one (into *copy), else r.
+ */
 const struct out_row *out_row_with_user(struct out *o, const struct out_row *r,
 					struct out_row *copy);
 

@@ -127,7 +127,7 @@ static int table_row(struct out *o, const struct out_row *r)
 
 	const struct out_cell *c = o->cells, *end = o->cells + o->n_cols;
 
-	if (o->want_users)
+	if (o->want_users || r->s->ifindex)
 		r = out_row_with_user(o, r, &named);
 	for (; c < end; c++)
 		c->write(l, c, r);
@@ -207,6 +207,8 @@ static int table_event(struct out *o, const struct out_event *e)
 	struct line *l = &o->line;
 	struct out_row r = { .s = e->s, .netns = e->netns, .owners = e->owners };
 
+	if (e->s->ifindex)
+		r.ifname = out_ifname(&o->ifnames, e->s->netns, e->s->ifindex);
 	line_puts(l, e->stamp);
 	line_putc(l, ' ');
 	if (o->cfg->netns) {
