@@ -100,6 +100,18 @@ static void say_long_programs(const struct filter_lists *l)
 	}
 }
 
+/*
+ * /proc gives no interface: a %IF filter there matches nothing, which is
+ * said (always: it explains an empty answer), as ss users expect %IF to work.
+ */
+static void say_no_scope(const struct tcpstat_opts *opts, const struct dump_result *res)
+{
+	if (res->backend && strcmp(res->backend, "proc") == 0 &&
+	    filter_needs_ifindex(&opts->filter))
+		fprintf(stderr, "tcpstat: /proc has no interface scope: an address's %%IF "
+			"matches no socket (netlink reports it)\n");
+}
+
 static int list(const struct tcpstat_opts *opts)
 {
 	struct tcpstat_error err = { 0 };
@@ -114,6 +126,7 @@ static int list(const struct tcpstat_opts *opts)
 		say_fallback(&res.dump, opts->dump.want);
 	if (rc < 0)
 		return print_error(&err);
+	say_no_scope(opts, &res.dump);
 	if (opts->verbose)
 		fprintf(stderr, "tcpstat: backend %s, %lu matching socket%s\n", res.dump.backend,
 			res.counts.total, res.counts.total == 1 ? "" : "s");

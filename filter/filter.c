@@ -336,6 +336,14 @@ bool filter_needs_owners(const struct filter *f)
 	return false;
 }
 
+bool filter_needs_ifindex(const struct filter *f)
+{
+	for (unsigned i = 0; i < f->n; i++)
+		if (f->nodes[i].op == FILTER_IFINDEX)
+			return true;
+	return false;
+}
+
 /* The pids of an OR of PID leaves at i, or 0 if it is anything else. */
 static size_t pid_group(const struct filter *f, uint16_t i, uint32_t *out, size_t n, size_t max)
 {

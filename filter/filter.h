@@ -127,6 +127,9 @@ bool filter_may_family(const struct filter *f, int family);
 /* Whether the tree has a PID or PROGRAM leaf: the owners must be looked up. */
 bool filter_needs_owners(const struct filter *f);
 
+/* Whether the tree has an IFINDEX leaf (ADDR%IF), which /proc cannot judge. */
+bool filter_needs_ifindex(const struct filter *f);
+
 /*
  * When every match must be held by one of a few processes (the tree is
  * an AND with an OR of PID leaves in it), puts their pids in out (at most
