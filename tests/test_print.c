@@ -598,6 +598,53 @@ static void test_row_longer_than_buffer(void **state)
 	free(out);
 }
 
+/*
+ * A socket bound to an interface: %IF after its local address (ss's), the
+ * name handed in the row, if%u without one; -j's ifindex and interface
+ * after local_port, only for such a socket. Hand-built, no syscall: the
+ * names come in out_row.ifname, as the formats fill it.
+ */
+static void test_scope(void **state)
+{
+	struct sock_spec spec = { AF_INET6, "fe80::1", "::", 7024, 0, TCPSTAT_LISTEN,
+				  0, 128, 0, 0, 0, 0, 0, 0 };
+	struct tcpstat_sock s = make_sock(&spec);
+	struct out_row r = { .s = &s, .ifname = "veth0" };
+	struct out_config cfg = { .kind = OUT_JSON };
+	char cell[96];
+	char *out;
+
+	(void)state;
+	s.ifindex = 3;
+	out_field_text(cell, sizeof(cell), OUT_F_LOCAL, &r, false);
+	assert_string_equal(cell, "[fe80::1]%veth0:7024");
+	out_field_text(cell, sizeof(cell), OUT_F_LOCAL_ADDR, &r, true);
+	assert_string_equal(cell, "fe80::1%veth0");
+	out_field_text(cell, sizeof(cell), OUT_F_PEER, &r, false);
+	assert_string_equal(cell, "[::]:*");
+	r.ifname = "a b";   /* a name stays one word */
+	out_field_text(cell, sizeof(cell), OUT_F_LOCAL, &r, false);
+	assert_string_equal(cell, "[fe80::1]%a\\x20b:7024");
+	r.ifname = NULL;    /* gone, or another namespace's */
+	out_field_text(cell, sizeof(cell), OUT_F_LOCAL, &r, false);
+	assert_string_equal(cell, "[fe80::1]%if3:7024");
+	s.family = AF_INET;
+	set_addr(s.local_addr, AF_INET, "127.0.0.1");
+	out_field_text(cell, sizeof(cell), OUT_F_LOCAL, &r, false);
+	assert_string_equal(cell, "127.0.0.1%if3:7024");
+	/* -j, with an index no interface has here (out/ifnames.c finds none). */
+	s.ifindex = 4000000000u;
+	out = row_text(&cfg, &s, NULL);
+	assert_non_null(strstr(out, "\"local_port\":7024,\"ifindex\":4000000000,"
+			       "\"interface\":null,\"peer_addr\":\"0.0.0.0\""));
+	free(out);
+	s.ifindex = 0;
+	out = row_text(&cfg, &s, NULL);
+	assert_null(strstr(out, "ifindex"));
+	assert_null(strstr(out, "interface"));
+	free(out);
+}
+
 /* -O with -H: one space between fields, the timer as one word. */
 static void test_row_plain(void **state)
 {
@@ -942,6 +989,7 @@ int main(void)
 		cmocka_unit_test(test_cell_truncated),
 		cmocka_unit_test(test_row_longer_than_buffer),
 		cmocka_unit_test(test_row_plain),
+		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_row_process),
 		cmocka_unit_test(test_row_write_error),
 		cmocka_unit_test(test_headers),
