@@ -126,7 +126,8 @@ static const struct opt_spec specs[] = {
 	  "one JSON object per socket, one per line (keys:\n"
 	  "proto state local_addr local_port peer_addr\n"
 	  "peer_port recv_q send_q timer timer_ms retrans\n"
-	  "probes uid inode user; with -P pids programs)" },
+	  "probes uid inode user; with -P pids programs;\n"
+	  "ifindex interface when bound to an interface)" },
 	{ "info", OPT_INFO, no_argument, NULL, NULL,
 	  "add the kernel's tcp_info: RTT-us Cwnd MSS Retrans\n"
 	  "Bytes-Acked Bytes-Recv Cong (every field is an -O\n"
