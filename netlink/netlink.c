@@ -3,6 +3,8 @@
  * replies streamed to the caller's emit as they arrive.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
 
+#include "chunkq.h"
 #include "filter.h"
 #include "netlink.h"
 #include "netns.h"
@@ -27,6 +30,12 @@
 #define NL_RECV_BUF 32768
 /* A dump marked interrupted is asked for again at most this many times. */
 #define NL_DUMP_TRIES 3
+
+/*
+ * The AF_INET6 dump read ahead by a thread while AF_INET is parsed: this
+ * many receive buffers between them, so memory stays bounded.
+ */
+#define NL_AHEAD_CHUNKS 4
 
 /* What one dump asks for. */
 struct nl_query {
@@ -195,6 +204,164 @@ static int dump_family_retrying(int ns_fd, void *buf, int family, uint32_t *seq,
 	return rc;
 }
 
+/*
+ * The reader thread: it only receives. A dump's recvmsg is where the
+ * kernel walks its tables (netlink_dump runs as the queue drains), so this
+ * thread's walk of AF_INET6 overlaps the main thread's of AF_INET and its
+ * formatting. Its end is a value in the queue: the dump's errno, or 0 when
+ * it stopped because the consumer cancelled (which then ignores it).
+ */
+struct nl_ahead {
+	struct chunkq q;
+	struct mnl_socket *nl;
+	pthread_t thread;
+};
+
+/* Whether a batch ends the dump: NLMSG_DONE or NLMSG_ERROR at its end. */
+static bool batch_ends(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+		if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+			return true;
+	return false;
+}
+
+static void *ahead_run(void *p)
+{
+	struct nl_ahead *a = p;
+	int rc = 0;
+
+	for (;;) {
+		void *slot = chunkq_slot(&a->q);
+		ssize_t n;
+
+		if (!slot)
+			break;
+		n = mnl_socket_recvfrom(a->nl, slot, NL_RECV_BUF);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EBADMSG;
+			break;
+		}
+		chunkq_publish(&a->q, (size_t)n);
+		if (batch_ends(slot, (size_t)n))
+			break;
+	}
+	chunkq_end(&a->q, rc);
+	return NULL;
+}
+
+/* Sends family's request on a socket of its own and starts reading it. */
+static int ahead_start(struct nl_ahead *a, int ns_fd, void *buf, int family, uint32_t seq,
+		       const struct nl_query *q, struct tcpstat_error *err)
+{
+	size_t req_len = nl_build_request_ext(buf, NL_RECV_BUF, family, seq, q->f, q->want);
+	sigset_t all, old;
+	int rc;
+
+	if (req_len == 0)
+		return fail(err, E2BIG, "filter too large for one request");
+	a->nl = open_diag_socket(ns_fd, err);
+	if (!a->nl)
+		return -err->errnum;
+	if (mnl_socket_sendto(a->nl, buf, req_len) < 0) {
+		rc = fail(err, errno, "cannot send the dump request");
+		mnl_socket_close(a->nl);
+		return rc;
+	}
+	rc = -chunkq_init(&a->q, NL_AHEAD_CHUNKS, NL_RECV_BUF);
+	if (rc != 0) {
+		mnl_socket_close(a->nl);
+		return fail(err, rc, "read-ahead buffers");
+	}
+	/* Signals stay the main thread's: it alone looks at the stop flag. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&a->thread, NULL, ahead_run, a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		chunkq_free(&a->q);
+		mnl_socket_close(a->nl);
+		return fail(err, rc, "cannot start the read-ahead thread");
+	}
+	return 0;
+}
+
+/* Stops the reader (if still reading), waits for it, frees it all. */
+static void ahead_stop(struct nl_ahead *a)
+{
+	chunkq_cancel(&a->q);
+	pthread_join(a->thread, NULL);
+	chunkq_free(&a->q);
+	mnl_socket_close(a->nl);
+}
+
+/* Parses the read-ahead dump's chunks in order, as dump_family does. */
+static int ahead_parse(struct nl_ahead *a, uint32_t seq, tcpstat_emit_fn *emit, void *arg,
+		       unsigned long *emitted, struct tcpstat_error *err)
+{
+	uint32_t portid = mnl_socket_get_portid(a->nl);
+
+	for (;;) {
+		size_t len;
+		int rc = 0, stopped;
+		const void *c = chunkq_take(&a->q, &len, &rc);
+
+		if (!c && rc < 0 && rc != -EBADMSG)
+			return fail(err, -rc, "cannot receive the dump");
+		if (!c)
+			return fail(err, EBADMSG, "dump ended without NLMSG_DONE");
+		rc = nl_parse_batch(c, len, seq, portid, emit, arg, &stopped, emitted, err);
+		chunkq_release(&a->q);
+		if (rc == NL_BATCH_MORE)
+			continue;
+		return rc == NL_BATCH_DONE ? stopped : rc;
+	}
+}
+
+/*
+ * Both families at once: AF_INET6's dump is read ahead by a thread while
+ * this one dumps and emits AF_INET; then AF_INET6's chunks are emitted.
+ * The order is the sequential one. An interrupted AF_INET6 dump of which
+ * nothing was emitted is asked for again the sequential way.
+ */
+static int dump_both(int ns_fd, void *buf, uint32_t *seq, const struct nl_query *q,
+		     tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
+{
+	struct nl_ahead a;
+	uint32_t seq6 = ++*seq;
+	unsigned long emitted = 0;
+	int rc = ahead_start(&a, ns_fd, buf, AF_INET6, seq6, q, err);
+
+	if (rc != 0)
+		return rc;
+	rc = dump_family_retrying(ns_fd, buf, AF_INET, seq, q, emit, arg, err);
+	if (rc != 0) {
+		ahead_stop(&a);
+		return rc;
+	}
+	rc = ahead_parse(&a, seq6, emit, arg, &emitted, err);
+	ahead_stop(&a);
+	if (rc == -EINTR && emitted == 0)
+		rc = dump_family_retrying(ns_fd, buf, AF_INET6, seq, q, emit, arg, err);
+	/* As in the sequential path: no IPv6 in the kernel is no failure. */
+	if (rc == -ENOENT || rc == -EAFNOSUPPORT)
+		rc = 0;
+	return rc;
+}
+
+/* TCPSTAT_NL_SEQUENTIAL=1 (tests, benchmarks): one family after the other. */
+static bool sequential_forced(void)
+{
+	const char *v = getenv("TCPSTAT_NL_SEQUENTIAL");
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
 int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	    struct tcpstat_error *err)
 {
@@ -224,6 +391,11 @@ int nl_dump_netns_ext(int ns_fd, const struct filter *f, unsigned want, tcpstat_
 
 	if (!buf)
 		return fail(err, ENOMEM, "receive buffer");
+	if (ipv4 && ipv6 && !sequential_forced()) {
+		rc = dump_both(ns_fd, buf, &seq, &q, emit, arg, err);
+		free(buf);
+		return rc;
+	}
 	if (ipv4)
 		rc = dump_family_retrying(ns_fd, buf, AF_INET, &seq, &q, emit, arg, err);
 	if (rc == 0 && ipv6) {
