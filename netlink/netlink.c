@@ -32,10 +32,10 @@
 #define NL_DUMP_TRIES 3
 
 /*
- * The AF_INET6 dump read ahead by a thread while AF_INET is parsed: this
- * many receive buffers between them, so memory stays bounded.
+ * Each family's dump is received by a thread of its own, this many
+ * receive buffers ahead of the parser, so memory stays bounded.
  */
-#define NL_AHEAD_CHUNKS 4
+#define NL_AHEAD_CHUNKS 8
 
 /* What one dump asks for. */
 struct nl_query {
@@ -324,28 +324,38 @@ static int ahead_parse(struct nl_ahead *a, uint32_t seq, tcpstat_emit_fn *emit, 
 }
 
 /*
- * Both families at once: AF_INET6's dump is read ahead by a thread while
- * this one dumps and emits AF_INET; then AF_INET6's chunks are emitted.
- * The order is the sequential one. An interrupted AF_INET6 dump of which
- * nothing was emitted is asked for again the sequential way.
+ * Both families at once: a reader thread per family receives its dump
+ * (the kernel walks in the receiver), this thread parses and emits
+ * AF_INET's chunks, then AF_INET6's: the order is the sequential one, the
+ * walks overlap each other and the formatting. An interrupted dump of
+ * which nothing was emitted is asked for again the sequential way.
  */
 static int dump_both(int ns_fd, void *buf, uint32_t *seq, const struct nl_query *q,
 		     tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
 {
-	struct nl_ahead a;
-	uint32_t seq6 = ++*seq;
+	struct nl_ahead a4, a6;
+	uint32_t seq4 = ++*seq, seq6 = ++*seq;
 	unsigned long emitted = 0;
-	int rc = ahead_start(&a, ns_fd, buf, AF_INET6, seq6, q, err);
+	int rc = ahead_start(&a4, ns_fd, buf, AF_INET, seq4, q, err);
 
 	if (rc != 0)
 		return rc;
-	rc = dump_family_retrying(ns_fd, buf, AF_INET, seq, q, emit, arg, err);
+	rc = ahead_start(&a6, ns_fd, buf, AF_INET6, seq6, q, err);
 	if (rc != 0) {
-		ahead_stop(&a);
+		ahead_stop(&a4);
 		return rc;
 	}
-	rc = ahead_parse(&a, seq6, emit, arg, &emitted, err);
-	ahead_stop(&a);
+	rc = ahead_parse(&a4, seq4, emit, arg, &emitted, err);
+	ahead_stop(&a4);
+	if (rc == -EINTR && emitted == 0)
+		rc = dump_family_retrying(ns_fd, buf, AF_INET, seq, q, emit, arg, err);
+	if (rc != 0) {
+		ahead_stop(&a6);
+		return rc;
+	}
+	emitted = 0;
+	rc = ahead_parse(&a6, seq6, emit, arg, &emitted, err);
+	ahead_stop(&a6);
 	if (rc == -EINTR && emitted == 0)
 		rc = dump_family_retrying(ns_fd, buf, AF_INET6, seq, q, emit, arg, err);
 	/* As in the sequential path: no IPv6 in the kernel is no failure. */
