@@ -205,11 +205,10 @@ static int dump_family_retrying(int ns_fd, void *buf, int family, uint32_t *seq,
 }
 
 /*
- * The reader thread: it only receives. A dump's recvmsg is where the
- * kernel walks its tables (netlink_dump runs as the queue drains), so this
- * thread's walk of AF_INET6 overlaps the main thread's of AF_INET and its
- * formatting. Its end is a value in the queue: the dump's errno, or 0 when
- * it stopped because the consumer cancelled (which then ignores it).
+ * A reader thread: it only receives. A dump's recvmsg is where the kernel
+ * walks its tables (netlink_dump runs as the queue drains), so the two
+ * families' walks overlap each other and the main thread's formatting.
+ * A receive error ends the queue with that value, for the parser.
  */
 struct nl_ahead {
 	struct chunkq q;
@@ -217,30 +216,27 @@ struct nl_ahead {
 	pthread_t thread;
 };
 
-/* Whether a batch ends the dump: NLMSG_DONE or NLMSG_ERROR at its end. */
-static bool batch_ends(const void *buf, size_t len)
-{
-	const struct nlmsghdr *nlh = buf;
-	int left = (int)len;
-
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
-		if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
-			return true;
-	return false;
-}
-
+/*
+ * The thread does not look for the dump's end (that would walk every
+ * message twice): the parser finds it, and ahead_stop cancels the thread,
+ * then blocked in recvmsg. Cancellation is allowed only there, so the
+ * thread never ends inside the queue's lock.
+ */
 static void *ahead_run(void *p)
 {
 	struct nl_ahead *a = p;
 	int rc = 0;
 
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	for (;;) {
 		void *slot = chunkq_slot(&a->q);
 		ssize_t n;
 
 		if (!slot)
 			break;
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 		n = mnl_socket_recvfrom(a->nl, slot, NL_RECV_BUF);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -248,8 +244,6 @@ static void *ahead_run(void *p)
 			break;
 		}
 		chunkq_publish(&a->q, (size_t)n);
-		if (batch_ends(slot, (size_t)n))
-			break;
 	}
 	chunkq_end(&a->q, rc);
 	return NULL;
@@ -295,6 +289,7 @@ static int ahead_start(struct nl_ahead *a, int ns_fd, void *buf, int family, uin
 static void ahead_stop(struct nl_ahead *a)
 {
 	chunkq_cancel(&a->q);
+	pthread_cancel(a->thread);
 	pthread_join(a->thread, NULL);
 	chunkq_free(&a->q);
 	mnl_socket_close(a->nl);
