@@ -3,6 +3,8 @@
  * replies streamed to the caller's emit as they arrive.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
 
+#include "chunkq.h"
 #include "filter.h"
 #include "netlink.h"
 #include "netns.h"
@@ -27,6 +30,12 @@
 #define NL_RECV_BUF 32768
 /* A dump marked interrupted is asked for again at most this many times. */
 #define NL_DUMP_TRIES 3
+
+/*
+ * Each family's dump is received by a thread of its own, this many
+ * receive buffers ahead of the parser, so memory stays bounded.
+ */
+#define NL_AHEAD_CHUNKS 8
 
 /* What one dump asks for. */
 struct nl_query {
@@ -195,6 +204,169 @@ static int dump_family_retrying(int ns_fd, void *buf, int family, uint32_t *seq,
 	return rc;
 }
 
+/*
+ * A reader thread: it only receives. A dump's recvmsg is where the kernel
+ * walks its tables (netlink_dump runs as the queue drains), so the two
+ * families' walks overlap each other and the main thread's formatting.
+ * A receive error ends the queue with that value, for the parser.
+ */
+struct nl_ahead {
+	struct chunkq q;
+	struct mnl_socket *nl;
+	pthread_t thread;
+};
+
+/*
+ * The thread does not look for the dump's end (that would walk every
+ * message twice): the parser finds it, and ahead_stop cancels the thread,
+ * then blocked in recvmsg. Cancellation is allowed only there, so the
+ * thread never ends inside the queue's lock.
+ */
+static void *ahead_run(void *p)
+{
+	struct nl_ahead *a = p;
+	int rc = 0;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	for (;;) {
+		void *slot = chunkq_slot(&a->q);
+		ssize_t n;
+
+		if (!slot)
+			break;
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		n = mnl_socket_recvfrom(a->nl, slot, NL_RECV_BUF);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -errno : -EBADMSG;
+			break;
+		}
+		chunkq_publish(&a->q, (size_t)n);
+	}
+	chunkq_end(&a->q, rc);
+	return NULL;
+}
+
+/* Sends family's request on a socket of its own and starts reading it. */
+static int ahead_start(struct nl_ahead *a, int ns_fd, void *buf, int family, uint32_t seq,
+		       const struct nl_query *q, struct tcpstat_error *err)
+{
+	size_t req_len = nl_build_request_ext(buf, NL_RECV_BUF, family, seq, q->f, q->want);
+	sigset_t all, old;
+	int rc;
+
+	if (req_len == 0)
+		return fail(err, E2BIG, "filter too large for one request");
+	a->nl = open_diag_socket(ns_fd, err);
+	if (!a->nl)
+		return -err->errnum;
+	if (mnl_socket_sendto(a->nl, buf, req_len) < 0) {
+		rc = fail(err, errno, "cannot send the dump request");
+		mnl_socket_close(a->nl);
+		return rc;
+	}
+	rc = -chunkq_init(&a->q, NL_AHEAD_CHUNKS, NL_RECV_BUF);
+	if (rc != 0) {
+		mnl_socket_close(a->nl);
+		return fail(err, rc, "read-ahead buffers");
+	}
+	/* Signals stay the main thread's: it alone looks at the stop flag. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&a->thread, NULL, ahead_run, a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		chunkq_free(&a->q);
+		mnl_socket_close(a->nl);
+		return fail(err, rc, "cannot start the read-ahead thread");
+	}
+	return 0;
+}
+
+/* Stops the reader (if still reading), waits for it, frees it all. */
+static void ahead_stop(struct nl_ahead *a)
+{
+	chunkq_cancel(&a->q);
+	pthread_cancel(a->thread);
+	pthread_join(a->thread, NULL);
+	chunkq_free(&a->q);
+	mnl_socket_close(a->nl);
+}
+
+/* Parses the read-ahead dump's chunks in order, as dump_family does. */
+static int ahead_parse(struct nl_ahead *a, uint32_t seq, tcpstat_emit_fn *emit, void *arg,
+		       unsigned long *emitted, struct tcpstat_error *err)
+{
+	uint32_t portid = mnl_socket_get_portid(a->nl);
+
+	for (;;) {
+		size_t len;
+		int rc = 0, stopped;
+		const void *c = chunkq_take(&a->q, &len, &rc);
+
+		if (!c && rc < 0 && rc != -EBADMSG)
+			return fail(err, -rc, "cannot receive the dump");
+		if (!c)
+			return fail(err, EBADMSG, "dump ended without NLMSG_DONE");
+		rc = nl_parse_batch(c, len, seq, portid, emit, arg, &stopped, emitted, err);
+		chunkq_release(&a->q);
+		if (rc == NL_BATCH_MORE)
+			continue;
+		return rc == NL_BATCH_DONE ? stopped : rc;
+	}
+}
+
+/*
+ * Both families at once: a reader thread per family receives its dump
+ * (the kernel walks in the receiver), this thread parses and emits
+ * AF_INET's chunks, then AF_INET6's: the order is the sequential one, the
+ * walks overlap each other and the formatting. An interrupted dump of
+ * which nothing was emitted is asked for again the sequential way.
+ */
+static int dump_both(int ns_fd, void *buf, uint32_t *seq, const struct nl_query *q,
+		     tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
+{
+	struct nl_ahead a4, a6;
+	uint32_t seq4 = ++*seq, seq6 = ++*seq;
+	unsigned long emitted = 0;
+	int rc = ahead_start(&a4, ns_fd, buf, AF_INET, seq4, q, err);
+
+	if (rc != 0)
+		return rc;
+	rc = ahead_start(&a6, ns_fd, buf, AF_INET6, seq6, q, err);
+	if (rc != 0) {
+		ahead_stop(&a4);
+		return rc;
+	}
+	rc = ahead_parse(&a4, seq4, emit, arg, &emitted, err);
+	ahead_stop(&a4);
+	if (rc == -EINTR && emitted == 0)
+		rc = dump_family_retrying(ns_fd, buf, AF_INET, seq, q, emit, arg, err);
+	if (rc != 0) {
+		ahead_stop(&a6);
+		return rc;
+	}
+	emitted = 0;
+	rc = ahead_parse(&a6, seq6, emit, arg, &emitted, err);
+	ahead_stop(&a6);
+	if (rc == -EINTR && emitted == 0)
+		rc = dump_family_retrying(ns_fd, buf, AF_INET6, seq, q, emit, arg, err);
+	/* As in the sequential path: no IPv6 in the kernel is no failure. */
+	if (rc == -ENOENT || rc == -EAFNOSUPPORT)
+		rc = 0;
+	return rc;
+}
+
+/* TCPSTAT_NL_SEQUENTIAL=1 (tests, benchmarks): one family after the other. */
+static bool sequential_forced(void)
+{
+	const char *v = getenv("TCPSTAT_NL_SEQUENTIAL");
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
 int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	    struct tcpstat_error *err)
 {
@@ -224,6 +396,11 @@ int nl_dump_netns_ext(int ns_fd, const struct filter *f, unsigned want, tcpstat_
 
 	if (!buf)
 		return fail(err, ENOMEM, "receive buffer");
+	if (ipv4 && ipv6 && !sequential_forced()) {
+		rc = dump_both(ns_fd, buf, &seq, &q, emit, arg, err);
+		free(buf);
+		return rc;
+	}
 	if (ipv4)
 		rc = dump_family_retrying(ns_fd, buf, AF_INET, &seq, &q, emit, arg, err);
 	if (rc == 0 && ipv6) {

@@ -207,7 +207,7 @@ check "200 namespaces under ulimit -n 20: exit 0" 0 "$rc"
 check "200 namespaces: ours all there (blue, red)" "$(( $(printf '%s\n' "$ss_blue" | wc -l) + $(printf '%s\n' "$ss_red" | wc -l) ))" "$n"
 fds=$(strace -f -e trace=openat,close -o "$TMPDIR_TEST/strace" "$TCPSTAT" --all-netns -c >/dev/null; \
 	awk '/openat\(.*(\/run\/netns\/|ns\/net).*= [0-9]+$/ { open[$NF] = 1 }
-	     /close\(/ { fd = $0; sub(/.*close\(/, "", fd); sub(/\).*/, "", fd); delete open[fd] }
+	     /close\(/ { fd = $0; sub(/.*close\(/, "", fd); sub(/[ )].*/, "", fd); delete open[fd] }
 	     END { n = 0; for (fd in open) n++; print n }' "$TMPDIR_TEST/strace")
 check "strace: every namespace fd opened is closed" 0 "$fds"
 check "200 namespaces listed" 1 "$(( $("$TCPSTAT" --all-netns -S -j | grep -c '"netns"') >= 205 ))"
