@@ -1,5 +1,6 @@
 /* clock.c - see clock.h. */
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -101,4 +102,27 @@ void clock_wall(char *buf, size_t size, bool with_date)
 	buf[len++] = (char)('0' + ms / 10 % 10);
 	buf[len++] = (char)('0' + ms % 10);
 	buf[len] = '\0';
+}
+
+uint64_t clock_wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void clock_rfc3339(uint64_t wall_us, char *buf, size_t size)
+{
+	time_t sec = (time_t)(wall_us / 1000000u);
+	struct tm tm;
+	long off;
+
+	localtime_r(&sec, &tm);
+	/* tm_gmtoff, not %z: RFC 3339 wants the colon ("+01:00"). */
+	off = tm.tm_gmtoff;
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06u%c%02ld:%02ld",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		 tm.tm_sec, (unsigned)(wall_us % 1000000u), off < 0 ? '-' : '+',
+		 (off < 0 ? -off : off) / 3600, (off < 0 ? -off : off) / 60 % 60);
 }

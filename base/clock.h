@@ -25,6 +25,15 @@ uint64_t clock_now_ns(void);
  */
 void clock_wall(char *buf, size_t size, bool with_date);
 
+/* Microseconds since the epoch on the wall clock. */
+uint64_t clock_wall_us(void);
+
+/*
+ * wall_us as an RFC 3339 local time with its UTC offset, to the
+ * microsecond: "2026-12-03T15:12:01.204117+00:00" (buf: at least 40 bytes).
+ */
+void clock_rfc3339(uint64_t wall_us, char *buf, size_t size);
+
 /*
  * ppoll() on fds until the monotonic time deadline_ms, with SIGINT and
  * SIGTERM let through. Returns as ppoll does; -1 at once if *stop is set.

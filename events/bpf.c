@@ -301,7 +301,7 @@ static void stamp_of(uint64_t wall_us, char *buf, size_t size)
 static int emit_at(struct bpfsrc *b, struct out_event *e, uint64_t mono_us,
 		   struct out_event_detail *d, const struct tcpstat_owner *owner)
 {
-	char stamp[32];
+	char stamp[32], when[48];
 	struct tcpstat_sock old = *e->s;
 	struct tcpstat_owners owners = { owner, owner->pid != 0 };
 	const struct tcpstat_owners *known = b->owners ? &owners : NULL;
@@ -316,6 +316,8 @@ static int emit_at(struct bpfsrc *b, struct out_event *e, uint64_t mono_us,
 	d->time_us = mono_us + (uint64_t)b->wall_minus_mono_us;
 	stamp_of(d->time_us, stamp, sizeof(stamp));
 	e->stamp = stamp;
+	clock_rfc3339(d->time_us, when, sizeof(when));
+	e->timestamp = when;
 	e->detail = d;
 	e->owners = known;
 	return b->emit(e, b->arg);

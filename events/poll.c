@@ -31,6 +31,7 @@ struct pending {
 	struct events_key key;
 	uint8_t state;
 	char stamp[32];
+	char timestamp[48];
 };
 
 struct poller {
@@ -40,6 +41,7 @@ struct poller {
 	struct vec pending;         /* struct pending */
 	uint64_t next_ms;           /* when the next poll is due */
 	char stamp[32];             /* the poll's wall time, "13:02:11.204" */
+	char timestamp[48];         /* the same, RFC 3339, for -j */
 	events_emit_fn *emit;       /* for the current poll */
 	void *arg;
 	unsigned long lost;
@@ -59,6 +61,8 @@ static int poll_open(void **state, const struct events_config *cfg, struct event
 	if (!p || snapshot_init(&p->sn) < 0) {
 		free(p);
 		return err_set(err, ENOMEM, "events table");
+	clock_rfc3339(clock_wall_us(), p->timestamp, sizeof(p->timestamp));
+	p->sn.timestamp = p->timestamp;
 	}
 	p->cfg = *cfg;
 	vec_init(&p->pending, sizeof(struct pending), MAX_PENDING);
@@ -116,6 +120,7 @@ static int on_report(const struct tcpstat_sock *s, void *arg)
 		return 0;
 	events_key_of(s, &item.key);
 	clock_wall(item.stamp, sizeof(item.stamp), false);
+	clock_rfc3339(clock_wall_us(), item.timestamp, sizeof(item.timestamp));
 	if (!vec_push(&p->pending, &item))
 		p->lost++;
 	return 0;
@@ -133,7 +138,9 @@ static int report_unseen(struct poller *p)
 	for (size_t i = 0; i < p->pending.len && rc == 0; i++) {
 		const struct pending *q = vec_at(&p->pending, i);
 		struct tcpstat_sock s;
-		struct out_event e = { OUT_EVENT_GONE_UNSEEN, q->stamp, &s, 0, 0, NULL, NULL, NULL };
+		struct out_event e = { OUT_EVENT_GONE_UNSEEN, q->stamp, &s, 0, 0, NULL, NULL, NULL, NULL };
+
+		e.timestamp = q->timestamp;
 
 		if (snapshot_knows(&p->sn, &q->key))
 			continue;

@@ -139,11 +139,13 @@ int snapshot_begin(struct snapshot *sn, uint64_t now_ms, const char *stamp)
 }
 
 static int emit_one(events_emit_fn *emit, void *arg, enum out_event_kind kind,
-		    const char *stamp, const struct events_key *key, uint8_t state,
+		    const struct snapshot *sn, const struct events_key *key, uint8_t state,
 		    uint8_t old_state, uint64_t seen_ms)
 {
 	struct tcpstat_sock s;
-	struct out_event e = { kind, stamp, &s, old_state, seen_ms, NULL, NULL, NULL };
+	struct out_event e = { kind, sn->stamp, &s, old_state, seen_ms, NULL, NULL, NULL, NULL };
+
+	e.timestamp = sn->timestamp;
 
 	events_sock_of(key, state, &s);
 	return emit(&e, arg);
@@ -171,9 +173,9 @@ int snapshot_add(struct snapshot *sn, const struct tcpstat_sock *s, events_emit_
 	if (sn->first)
 		return 0;
 	if (!before)
-		return emit_one(emit, arg, OUT_EVENT_NEW, sn->stamp, &key, s->state, 0, 0);
+		return emit_one(emit, arg, OUT_EVENT_NEW, sn, &key, s->state, 0, 0);
 	if (before->state != s->state)
-		return emit_one(emit, arg, OUT_EVENT_CHANGE, sn->stamp, &key, s->state,
+		return emit_one(emit, arg, OUT_EVENT_CHANGE, sn, &key, s->state,
 				before->state, 0);
 	return 0;
 }
@@ -186,7 +188,7 @@ int snapshot_gone(const struct snapshot *sn, events_emit_fn *emit, void *arg)
 		const struct events_entry *e = &sn->prev.slots[i];
 
 		if (e->used && !e->seen)
-			rc = emit_one(emit, arg, OUT_EVENT_GONE, sn->stamp, &e->key, e->state, 0,
+			rc = emit_one(emit, arg, OUT_EVENT_GONE, sn, &e->key, e->state, 0,
 				      sn->now_ms - e->first_ms);
 	}
 	return rc;

@@ -63,6 +63,7 @@ struct snapshot {
 	struct events_table prev, cur;
 	uint64_t now_ms;
 	const char *stamp;
+	const char *timestamp;      /* the same time in RFC 3339, for -j (NULL: none) */
 	bool first;               /* the first snapshot reports nothing */
 };
 

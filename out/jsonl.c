@@ -189,6 +189,9 @@ static int json_event(struct out *o, const struct out_event *e)
 
 	line_putc(l, '{');
 	put_string_key(l, "time", e->stamp, true);
+	/* "timestamp" beside "time", which keeps its short form for old readers. */
+	if (e->timestamp)
+		put_string_key(l, "timestamp", e->timestamp, false);
 	put_string_key(l, "event", kinds[e->kind], false);
 	put_keys(o, event_keys, sizeof(event_keys), &r, false);
 	if (e->s->ifindex)

@@ -59,6 +59,7 @@ struct out_event {
 	const char *netns;            /* its namespace's label (cfg->netns), else NULL */
 	/* Its owners, carried from when it had a descriptor (cfg->owners), else NULL. */
 	const struct tcpstat_owners *owners;
+	const char *timestamp;        /* -j: RFC 3339 to the microsecond, else NULL */
 };
 
 /* The per-state counts of -S: by_state[1..11], and the total (any state). */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -532,6 +533,27 @@ static void test_esc_text(void **state)
 	assert_string_equal(esc_text(out, 1, "abc"), "");
 }
 
+/* -j's timestamp: RFC 3339 with the offset's colon, in UTC and east and west of it. */
+static void test_clock_rfc3339(void **state)
+{
+	static const struct { const char *tz, *want; } cases[] = {
+		{ "UTC0", "2026-12-03T15:12:01.204117+00:00" },
+		{ "CET-1", "2026-12-03T16:12:01.204117+01:00" },
+		{ "NST3:30", "2026-12-03T11:42:01.204117-03:30" },
+	};
+	char buf[48];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		setenv("TZ", cases[i].tz, 1);
+		tzset();
+		clock_rfc3339(1796310721204117u, buf, sizeof(buf));
+		assert_string_equal(buf, cases[i].want);
+	}
+	unsetenv("TZ");
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -546,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_err_set_truncates),
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_atomicfile),
+		cmocka_unit_test(test_clock_rfc3339),
 		cmocka_unit_test(test_esc_text),
 	};
 
