@@ -32,7 +32,7 @@ struct {
  * What is kept of each socket between its changes: when it entered its
  * state, and its ports, which the kernel has already released when a
  * socket goes to CLOSE (so the port filter and TIME_WAIT's lookup have
- * them). An LRU, so it cannot fill up.
+ * them). By socket cookie; an LRU, so it cannot fill up.
  */
 struct seen {
 	__u64 since_ns;
@@ -233,7 +233,7 @@ int BPF_PROG(on_set_state, const struct sock *sk, const int oldstate, const int 
 {
 	struct tcps_event ev = {};
 	struct tcps_event *out;
-	__u64 key = (__u64)sk;
+	__u64 key;
 	struct seen *then, now = {};
 
 	if (BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
@@ -244,7 +244,13 @@ int BPF_PROG(on_set_state, const struct sock *sk, const int oldstate, const int 
 	ev.time_ns = bpf_ktime_get_ns();
 	/* Made here if the socket had none yet, so accept() finds it set. */
 	ev.cookie = bpf_get_socket_cookie((void *)sk);
-	ev.skaddr = key;
+	ev.skaddr = (__u64)sk;
+	/*
+	 * Kept by cookie, never reused, not by address: a socket's memory is
+	 * reused, and an entry left by a change never seen here (its CLOSE
+	 * missed) would give a new socket at that address an old one's port.
+	 */
+	key = ev.cookie;
 	ev.old_state = oldstate;
 	ev.new_state = newstate;
 	read_endpoints(sk, &ev);
