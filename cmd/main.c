@@ -143,9 +143,11 @@ static int events_bpf_said(const struct tcpstat_opts *opts, const struct events_
 			   int rc, const struct tcpstat_error *err)
 {
 	if (opts->verbose)
-		fprintf(stderr, "tcpstat: events: source bpf (tracepoint sock:inet_sock_set_state), "
-			"filter %s; %lu ring buffer entries, %lu changes turned away in the "
-			"kernel\n", st->kernel_filter ? "in the kernel" : "in tcpstat only",
+		fprintf(stderr, "tcpstat: events: source bpf (tracepoint sock:inet_sock_set_state; "
+			"TIME_WAIT %s), filter %s; %lu ring buffer entries, %lu changes turned "
+			"away in the kernel\n", st->tw_timers ? "from its timer's tracepoints"
+			: "by netlink lookups (the timer handler's address is hidden)",
+			st->kernel_filter ? "in the kernel" : "in tcpstat only",
 			st->sent, st->filtered);
 	if (st->lost > 0)
 		fprintf(stderr, "tcpstat: %lu events were lost (ring buffer full); some "

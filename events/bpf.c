@@ -6,10 +6,21 @@
  *
  * The tracepoint is silent for TIME_WAIT minisockets: a closing socket
  * reports OLD -> CLOSE when the minisocket replaces it, and nothing when
- * that expires. So for every change from FIN_WAIT1, FIN_WAIT2 or CLOSING
- * to CLOSE the minisocket is looked up by its endpoints (netlink's exact
- * lookup, no dump); found, the change is reported as -> TIME_WAIT, and the
- * minisocket is looked up again when its own timer says it expires.
+ * that expires. The minisocket's own timer tells instead (twtrack.c): the
+ * kernel half also hears the timer tracepoints (timer:timer_start,
+ * timer_cancel, timer_expire_entry) of the TIME_WAIT timers, whose handler
+ * it knows by the address /proc/kallsyms gives. Armed just before its
+ * socket's OLD -> CLOSE, that change is told as -> TIME_WAIT; its expiry
+ * and its kill (a RST, reuse) are told as gone, when the kernel made them.
+ * A FIN_WAIT2 minisocket's change to TIME_WAIT may move its timer without
+ * an event (the timer wheel keeps a timer in its slot), so it is looked up
+ * (netlink's exact lookup, no dump) every FIN_WAIT2_RECHECK_MS.
+ *
+ * Where that handler's address cannot be read (kptr_restrict), every
+ * change from FIN_WAIT1, FIN_WAIT2 or CLOSING to CLOSE is looked up by its
+ * endpoints instead; found, it is told as -> TIME_WAIT, and the minisocket
+ * is looked up again when its own timer says it expires. A minisocket
+ * killed before that first lookup is then told as a CLOSE.
  *
  * Owners (-P, --pid, --program) are kept by the kernel half, by socket
  * cookie: the connecting task at CLOSE -> SYN_SENT, the accepting one at
@@ -38,6 +49,7 @@
 #include "netlink.h"
 #include "source.h"
 #include "tcpstates.skel.h"
+#include "twtrack.h"
 #include "vec.h"
 
 /* Minisockets followed at once; past this their changes are counted as lost. */
@@ -61,6 +73,7 @@ struct minisock {
 	uint64_t since_us;          /* monotonic: when it entered that state */
 	uint64_t due_ms;            /* monotonic: when to look at it again */
 	struct tcpstat_owner owner; /* its socket's owner; pid 0: none known */
+	uint64_t cookie;            /* with tw_timers: its entry in tw */
 };
 
 /* A namespace's descriptor, kept for the lookups made there (-1: tcpstat's own). */
@@ -74,7 +87,9 @@ struct bpfsrc {
 	struct tcpstates *skel;
 	struct ring_buffer *rb;
 	int64_t wall_minus_mono_us; /* turns the kernel's monotonic time into wall time */
-	struct vec minisocks;       /* struct minisock */
+	struct vec minisocks;       /* struct minisock: those looked up by netlink */
+	bool tw_timers;             /* minisockets followed by their timer's events */
+	struct twt tw;              /* those, with tw_timers */
 	events_emit_fn *emit;       /* for the current step */
 	void *arg;
 	int rc;                     /* what stopped the ring buffer's callback */
@@ -186,6 +201,36 @@ static int owners_at_start(struct bpfsrc *b, struct tcpstat_error *err)
 	return dump_run(&req, on_start_owner, b, &res, err);
 }
 
+/*
+ * The address of the kernel's TIME_WAIT timer handler, from /proc/kallsyms;
+ * 0 where it is hidden (kptr_restrict shows zeros) or not there, or with
+ * TCPSTAT_BPF_TW_LOOKUP set (internal: tests of the lookup path).
+ */
+static uint64_t tw_timer_fn(void)
+{
+	char line[256], name[128], type;
+	unsigned long long addr = 0, a;
+	FILE *f;
+
+	if (getenv("TCPSTAT_BPF_TW_LOOKUP") || !(f = fopen("/proc/kallsyms", "re")))
+		return 0;
+	while (addr == 0 && fgets(line, sizeof(line), f))
+		if (strstr(line, " tw_timer_handler") &&
+		    sscanf(line, "%llx %c %127s", &a, &type, name) == 3 &&
+		    strcmp(name, "tw_timer_handler") == 0)
+			addr = a;
+	fclose(f);
+	return addr;
+}
+
+/* The timer programs only where the handler is known. */
+static void want_timers(struct tcpstates *skel, bool on)
+{
+	bpf_program__set_autoload(skel->progs.on_timer_start, on);
+	bpf_program__set_autoload(skel->progs.on_timer_cancel, on);
+	bpf_program__set_autoload(skel->progs.on_timer_expire, on);
+}
+
 static int load(struct bpfsrc *b, struct tcpstat_error *err)
 {
 	struct tcps_config kc;
@@ -204,14 +249,16 @@ static int load(struct bpfsrc *b, struct tcpstat_error *err)
 		return load_error(err, errno, "open");
 	b->kernel_filter = bpfconf_build(b->cfg.dump->filter, ino, &kc);
 	kc.owners = b->owners;
+	kc.tw_timer_fn = tw_timer_fn();
+	b->tw_timers = kc.tw_timer_fn != 0;
+	want_timers(b->skel, b->tw_timers);
 	memcpy((void *)&b->skel->rodata->cfg, &kc, sizeof(kc));
 	/* The accept hook (on every system call's return) only where owners are kept. */
 	bpf_program__set_autoload(b->skel->progs.on_accept, b->owners);
 	if (tcpstates__load(b->skel) != 0)
 		return load_error(err, errno, "load");
 	if (tcpstates__attach(b->skel) != 0)
-		return load_error(err, errno, b->owners ? "attach to sock:inet_sock_set_state "
-				  "and raw_syscalls:sys_exit" : "attach to sock:inet_sock_set_state");
+		return load_error(err, errno, "attach to its tracepoints");
 	if (b->owners && (rc = owners_at_start(b, err)) < 0)
 		return rc;
 	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.events), on_ring, b, NULL);
@@ -228,6 +275,7 @@ static void bpf_close(void *state, struct events_status *st)
 
 	st->lost = b->lost;
 	st->kernel_filter = b->kernel_filter;
+	st->tw_timers = b->tw_timers;
 	for (uint32_t k = 0; vals && b->skel && k < TCPS_N_COUNTERS; k++) {
 		uint64_t sum = 0;
 
@@ -246,6 +294,7 @@ static void bpf_close(void *state, struct events_status *st)
 	ring_buffer__free(b->rb);
 	tcpstates__destroy(b->skel);
 	vec_free(&b->minisocks);
+	twt_free(&b->tw);
 	for (size_t i = 0; i < b->nsfds.len; i++) {
 		const struct nsfd *n = vec_at(&b->nsfds, i);
 
@@ -269,6 +318,10 @@ static int bpf_open(void **state, const struct events_config *cfg, struct events
 	b->cfg = *cfg;
 	b->owners = cfg->owners;
 	vec_init(&b->minisocks, sizeof(struct minisock), MAX_MINISOCKS);
+	if (twt_init(&b->tw, MAX_MINISOCKS) < 0) {
+		free(b);
+		return err_set(err, ENOMEM, "events");
+	}
 	vec_init(&b->nsfds, sizeof(struct nsfd), 0);
 	vec_init(&b->netns.all, sizeof(struct netns_entry), 0);
 	b->wall_minus_mono_us = (int64_t)(now_us(CLOCK_REALTIME) - now_us(CLOCK_MONOTONIC));
@@ -478,6 +531,78 @@ static void owner_of(const struct tcps_event *ev, struct tcpstat_owner *o)
 	memcpy(o->comm, ev->owner.comm, sizeof(o->comm) - 1);
 }
 
+/* Tells what the minisockets' table said, at the kernel's time of it. */
+static int tell_tracked(struct bpfsrc *b, const struct twt_told *t, enum twt_tell tell)
+{
+	struct out_event_detail d = { .in_state_known = t->in_state_known,
+				      .in_state_us = t->in_state_us };
+	struct out_event e = { .kind = tell == TWT_GONE ? OUT_EVENT_GONE : OUT_EVENT_CHANGE,
+			       .s = &t->s, .old_state = t->old_state };
+
+	return emit_at(b, &e, t->at_us, &d, &t->owner);
+}
+
+static int on_gone(const struct twt_told *t, void *arg)
+{
+	return tell_tracked(arg, t, TWT_GONE);
+}
+
+/* A minisocket's timer armed, stopped or expired. */
+static int on_timer(struct bpfsrc *b, const struct tcps_event *ev)
+{
+	struct tcpstat_sock s;
+	struct tcpstat_owner owner;
+	struct twt_told t;
+	enum twt_tell tell = TWT_NOTHING;
+	uint64_t at = ev->time_ns / 1000;
+
+	record_of(b, ev, &s);
+	owner_of(ev, &owner);
+	if (b->netns_asked)
+		know_netns(b, ev->netns);
+	if (ev->kind == TCPS_TW_ARM)
+		tell = twt_arm(&b->tw, ev->cookie, &s, &owner, at, &t);
+	else if (ev->kind == TCPS_TW_STOP)
+		tell = twt_stop(&b->tw, ev->cookie, &s, at);
+	else if (ev->kind == TCPS_TW_EXPIRE)
+		tell = twt_expire(&b->tw, ev->cookie, &s, at, &t);
+	if (tell == TWT_LOST)
+		b->lost++;
+	return tell == TWT_CHANGE || tell == TWT_GONE ? tell_tracked(b, &t, tell) : 0;
+}
+
+/*
+ * OLD -> CLOSE from a closing state, with the timers followed: whether
+ * its minisocket's timer was armed just before. Returns 1 when the change
+ * was told (as -> TIME_WAIT, or held back while the minisocket is still
+ * FIN_WAIT2), 0 when it is a real CLOSE, or emit's non-zero value.
+ */
+static int into_tracked(struct bpfsrc *b, const struct tcps_event *ev, struct tcpstat_sock *s,
+			struct out_event *e, struct out_event_detail *d,
+			const struct tcpstat_owner *owner)
+{
+	struct twt_told t;
+	bool held;
+	enum twt_tell tell = twt_close(&b->tw, ev->cookie, ev->old_state, ev->time_ns / 1000,
+				       ev->in_state_ns / 1000, owner, &held, &t);
+	struct minisock m = { .s = *s, .owner = *owner, .cookie = ev->cookie };
+	int rc;
+
+	if (held) {
+		/* Its FIN may move it to TIME_WAIT without a timer event: looked up. */
+		m.s.state = ev->old_state;
+		m.due_ms = clock_now_ms() + FIN_WAIT2_RECHECK_MS;
+		if (!vec_push(&b->minisocks, &m))
+			b->lost++;
+		return 1;
+	}
+	if (tell != TWT_CHANGE)
+		return 0;
+	s->state = t.s.state;
+	rc = emit_at(b, e, t.at_us, d, &t.owner);
+	return rc != 0 ? rc : 1;
+}
+
 static int on_event(struct bpfsrc *b, const struct tcps_event *ev)
 {
 	struct tcpstat_sock s;
@@ -487,6 +612,8 @@ static int on_event(struct bpfsrc *b, const struct tcps_event *ev)
 	struct tcpstat_owner owner;
 	int rc;
 
+	if (ev->kind != TCPS_CHANGE)
+		return on_timer(b, ev);
 	record_of(b, ev, &s);
 	owner_of(ev, &owner);
 	comm_of(ev->comm, d.task_comm);
@@ -495,7 +622,8 @@ static int on_event(struct bpfsrc *b, const struct tcps_event *ev)
 	if (ev->new_state == TCPSTAT_CLOSE &&
 	    (ev->old_state == TCPSTAT_FIN_WAIT1 || ev->old_state == TCPSTAT_FIN_WAIT2 ||
 	     ev->old_state == TCPSTAT_CLOSING)) {
-		rc = into_minisock(b, ev, &s, &e, &d, &owner);
+		rc = b->tw_timers ? into_tracked(b, ev, &s, &e, &d, &owner)
+				  : into_minisock(b, ev, &s, &e, &d, &owner);
 		if (rc != 0)
 			return rc < 0 ? rc : 0;
 	}
@@ -516,6 +644,28 @@ static int on_ring(void *ctx, void *data, size_t size)
 }
 
 /*
+ * With the timers followed, a FIN_WAIT2 minisocket looked up (found: s):
+ * its change to TIME_WAIT is told; its end the timer's events tell.
+ */
+static int fin_wait2_again(struct bpfsrc *b, struct minisock *m, const struct tcpstat_sock *s,
+			   uint64_t mono_us, uint64_t now_ms)
+{
+	struct twt_told t;
+
+	if (s && s->state == TCPSTAT_FIN_WAIT2 && twt_find(&b->tw, m->cookie)) {
+		m->due_ms = now_ms + FIN_WAIT2_RECHECK_MS;
+		return 0;
+	}
+	if (s && s->state == TCPSTAT_TIME_WAIT &&
+	    twt_change(&b->tw, m->cookie, TCPSTAT_TIME_WAIT, mono_us, &t) == TWT_CHANGE) {
+		int rc = tell_tracked(b, &t, TWT_CHANGE);
+
+		return rc != 0 ? rc : 1;
+	}
+	return 1;
+}
+
+/*
  * Looks at one minisocket whose time has come. Returns 1 when it is to be
  * followed no more, 0 to keep it, or emit's non-zero value or a negative
  * errno.
@@ -532,6 +682,8 @@ static int look_again(struct bpfsrc *b, struct minisock *m, uint64_t now_ms)
 	/* A namespace gone takes its minisockets with it. */
 	if (rc < 0)
 		return rc;
+	if (b->tw_timers)
+		return fin_wait2_again(b, m, rc > 0 ? &s : NULL, mono, now_ms);
 	if (rc == 0 || (s.state != TCPSTAT_TIME_WAIT && s.state != TCPSTAT_FIN_WAIT2)) {
 		rc = emit_at(b, &e, mono, &d, &m->owner);
 		return rc != 0 ? rc : 1;
@@ -575,7 +727,10 @@ static int look_at_minisocks(struct bpfsrc *b)
 static uint64_t next_due(const struct bpfsrc *b)
 {
 	uint64_t due = clock_now_ms() + WAIT_MAX_MS;
+	uint64_t settle = twt_next_settle(&b->tw);
 
+	if (settle != UINT64_MAX && settle / 1000 + 1 < due)
+		due = settle / 1000 + 1;
 	for (size_t i = 0; i < b->minisocks.len; i++) {
 		const struct minisock *m = vec_at(&b->minisocks, i);
 
@@ -610,6 +765,8 @@ static int bpf_step(void *state, events_emit_fn *emit, void *arg, struct tcpstat
 	rc = drain(b, err);
 	if (rc == 0)
 		rc = look_at_minisocks(b);
+	if (rc == 0)
+		rc = twt_settle(&b->tw, now_us(CLOCK_MONOTONIC), on_gone, b);
 	if (rc != 0)
 		return rc;
 	return *b->cfg.stop ? 1 : 0;

@@ -30,6 +30,7 @@ struct events_status {
 	unsigned long sent;              /* entries the kernel put in the ring buffer */
 	unsigned long filtered;          /* changes its filter turned away */
 	bool kernel_filter;              /* the filter ran in the kernel (else all passed) */
+	bool tw_timers;                  /* TIME_WAIT from its timer's events (else lookups) */
 };
 
 struct events_source {

@@ -194,6 +194,11 @@ static void put_gone_detail(struct line *l, const struct out_event *e)
 
 	line_puts(l, " gone (was ");
 	line_puts(l, out_state_name(e->s->state));
+	/* Older than tcpstat: how long it was there is not known. */
+	if (!e->detail->in_state_known) {
+		line_putc(l, ')');
+		return;
+	}
 	line_puts(l, ", ");
 	line_u64(l, ms / 1000);
 	line_putc(l, '.');

@@ -228,11 +228,32 @@ static void carry_owner(struct tcps_event *ev)
 		bpf_map_delete_elem(&owners, &ev->cookie);
 }
 
+/* Into the ring buffer, if the filter may match: 0. */
+static int send(struct tcps_event *ev)
+{
+	struct tcps_event *out;
+
+	if (!judge(ev)) {
+		count(TCPS_FILTERED);
+		return 0;
+	}
+	out = bpf_ringbuf_reserve(&events, sizeof(*out), 0);
+	if (!out) {
+		count(TCPS_LOST);
+		return 0;
+	}
+	ev->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	__builtin_memcpy(out, ev, sizeof(*ev));
+	bpf_ringbuf_submit(out, 0);
+	count(TCPS_SENT);
+	return 0;
+}
+
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(on_set_state, const struct sock *sk, const int oldstate, const int newstate)
 {
 	struct tcps_event ev = {};
-	struct tcps_event *out;
 	__u64 key;
 	struct seen *then, now = {};
 
@@ -272,21 +293,69 @@ int BPF_PROG(on_set_state, const struct sock *sk, const int oldstate, const int 
 	}
 	if (cfg.owners)
 		carry_owner(&ev);
-	if (!judge(&ev)) {
-		count(TCPS_FILTERED);
+	return send(&ev);
+}
+
+/*
+ * The minisocket whose timer this is, or NULL: a timer of the kernel's
+ * TIME_WAIT sockets (their handler's address, which the loader found),
+ * of the namespace watched. Its struct sock_common comes first, as a
+ * sock's does, so the sock's readers read it.
+ */
+static const struct sock *minisock_of(const struct timer_list *timer)
+{
+	const struct inet_timewait_sock *tw;
+
+	if (!cfg.tw_timer_fn || (__u64)BPF_CORE_READ(timer, function) != cfg.tw_timer_fn)
+		return NULL;
+	tw = (const void *)((const char *)timer -
+			    bpf_core_field_offset(struct inet_timewait_sock, tw_timer));
+	if (cfg.netns && netns_of((const struct sock *)tw) != cfg.netns)
+		return NULL;
+	return (const struct sock *)tw;
+}
+
+/* A minisocket's timer event: its endpoints, substate and owner. */
+static int send_timer(const struct timer_list *timer, __u32 kind)
+{
+	const struct sock *mini = minisock_of(timer);
+	const struct inet_timewait_sock *tw = (const void *)mini;
+	struct tcps_event ev = {};
+	struct tcps_owner *o;
+
+	if (!mini)
 		return 0;
+	ev.kind = kind;
+	ev.time_ns = bpf_ktime_get_ns();
+	ev.netns = netns_of(mini);
+	ev.skaddr = (__u64)mini;
+	/* The socket's cookie, which the minisocket took over. */
+	ev.cookie = BPF_CORE_READ(mini, __sk_common.skc_cookie.counter);
+	ev.old_state = ev.new_state = BPF_CORE_READ(tw, tw_substate);
+	read_endpoints(mini, &ev);
+	if (cfg.owners && (o = bpf_map_lookup_elem(&owners, &ev.cookie))) {
+		__builtin_memcpy(&ev.owner, o, sizeof(ev.owner));
+		ev.has_owner = 1;
 	}
-	out = bpf_ringbuf_reserve(&events, sizeof(*out), 0);
-	if (!out) {
-		count(TCPS_LOST);
-		return 0;
-	}
-	ev.pid = bpf_get_current_pid_tgid() >> 32;
-	bpf_get_current_comm(ev.comm, sizeof(ev.comm));
-	__builtin_memcpy(out, &ev, sizeof(ev));
-	bpf_ringbuf_submit(out, 0);
-	count(TCPS_SENT);
-	return 0;
+	return send(&ev);
+}
+
+SEC("tp_btf/timer_start")
+int BPF_PROG(on_timer_start, struct timer_list *timer)
+{
+	return send_timer(timer, TCPS_TW_ARM);
+}
+
+SEC("tp_btf/timer_cancel")
+int BPF_PROG(on_timer_cancel, struct timer_list *timer)
+{
+	return send_timer(timer, TCPS_TW_STOP);
+}
+
+SEC("tp_btf/timer_expire_entry")
+int BPF_PROG(on_timer_expire, struct timer_list *timer)
+{
+	return send_timer(timer, TCPS_TW_EXPIRE);
 }
 
 /*

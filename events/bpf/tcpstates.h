@@ -36,6 +36,7 @@ struct tcps_config {
 	__u32 root;
 	__u32 owners;       /* keep each socket's owner (-P, --pid, --program) */
 	__u32 pad;
+	__u64 tw_timer_fn;  /* tw_timer_handler's address: TIME_WAIT timers' events; 0: none */
 	struct tcps_node nodes[TCPS_MAX_NODES];
 };
 
@@ -51,7 +52,21 @@ struct tcps_owner {
 	char comm[16];
 };
 
-/* One state change, as the ring buffer carries it. */
+/*
+ * What an entry tells: a change of state, or one of a minisocket's timer
+ * (TIME_WAIT, or FIN_WAIT2 after close()), which is its whole life: armed
+ * when it replaces its socket (before that socket's OLD -> CLOSE) and when
+ * renewed, stopped when it is killed (by a RST, reuse, its namespace's
+ * end) and just before it expires, expiring at its end.
+ */
+enum tcps_kind {
+	TCPS_CHANGE = 0,
+	TCPS_TW_ARM = 1,
+	TCPS_TW_STOP = 2,
+	TCPS_TW_EXPIRE = 3,
+};
+
+/* One state change or minisocket timer event, as the ring buffer carries it. */
 struct tcps_event {
 	__u64 time_ns;      /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	__u64 skaddr;       /* the socket, as an identity only */
@@ -65,6 +80,8 @@ struct tcps_event {
 	__u32 netns;        /* the socket's network namespace's inode */
 	__u32 has_owner;    /* owner is set (cfg.owners, and one is known) */
 	struct tcps_owner owner;
+	__u32 kind;         /* enum tcps_kind; a timer's: old_state = new_state = its substate */
+	__u32 pad2;
 };
 
 /* The per-CPU counters (an array map): what -v reports. */
