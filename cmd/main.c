@@ -82,7 +82,10 @@ static bool say_hidden_owners(const struct tcpstat_opts *opts, const struct list
 	return res->counts.total == 0 && (opts->lists.n_pid > 0 || opts->lists.n_program > 0);
 }
 
-/* -v: where the owners came from, and why not from eBPF. */
+/*
+ * -v: where the owners came from, and why not from eBPF (the reason
+ * already begins "eBPF owners: ", as it does when bpf was forced).
+ */
 static void say_owners(const struct dump_result *res)
 {
 	if (!res->owners_from)
@@ -90,7 +93,7 @@ static void say_owners(const struct dump_result *res)
 	if (strcmp(res->owners_from, "bpf") == 0)
 		fprintf(stderr, "tcpstat: owners from bpf (one pass of the task-file iterator)\n");
 	else if (res->owners_fell_back)
-		fprintf(stderr, "tcpstat: owners from /proc/PID/fd (no eBPF: %s: %s)\n",
+		fprintf(stderr, "tcpstat: %s: %s; owners from /proc/PID/fd\n",
 			res->owners_why.msg, strerror(res->owners_why.errnum));
 	else
 		fprintf(stderr, "tcpstat: owners from /proc/PID/fd\n");
