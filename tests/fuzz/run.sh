@@ -34,11 +34,12 @@ nl_parse) srcs="netlink/parse.c base/*.c" ;;
 options) srcs="cmd/options.c cmd/habits.c explain/target.c out/*.c filter/*.c base/*.c" ;;
 bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c" ;;
 filter_parse) srcs="filter/*.c netlink/bytecode.c base/*.c" ;;
+ownrec) srcs="owners/iterparse.c owners/owners.c base/*.c" ;;
 *) echo "run.sh: no fuzz target '$name'" >&2; exit 2 ;;
 esac
 
 incs=""
-for d in include base filter netlink procfs owners out dump events explain cmd tests; do
+for d in include base filter netlink procfs owners owners/bpf out dump events explain cmd tests; do
 	incs="$incs -I$root/$d"
 done
 cd "$root" || exit 1
