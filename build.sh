@@ -8,7 +8,7 @@
 # otherwise the exact apt-get line to run is printed. With CI=true (as CI
 # runs it) the build uses -Werror and ASan+UBSan, in build-ci/, and the
 # integration and fuzz tests must not skip. `test` runs the fuzz suite too
-# (4 targets, ~30 s each, tests/fuzz/run.sh).
+# (7 targets, ~30 s each, tests/fuzz/run.sh).
 set -eu
 cd "$(dirname "$0")"
 

@@ -82,6 +82,23 @@ static bool say_hidden_owners(const struct tcpstat_opts *opts, const struct list
 	return res->counts.total == 0 && (opts->lists.n_pid > 0 || opts->lists.n_program > 0);
 }
 
+/*
+ * -v: where the owners came from, and why not from eBPF (the reason
+ * already begins "eBPF owners: ", as it does when bpf was forced).
+ */
+static void say_owners(const struct dump_result *res)
+{
+	if (!res->owners_from)
+		return;
+	if (strcmp(res->owners_from, "bpf") == 0)
+		fprintf(stderr, "tcpstat: owners from bpf (one pass of the task-file iterator)\n");
+	else if (res->owners_fell_back)
+		fprintf(stderr, "tcpstat: %s: %s; owners from /proc/PID/fd\n",
+			res->owners_why.msg, strerror(res->owners_why.errnum));
+	else
+		fprintf(stderr, "tcpstat: owners from /proc/PID/fd\n");
+}
+
 /* -v: a --program name longer than the kernel keeps is compared by its start. */
 static void say_long_programs(const struct filter_lists *l)
 {
@@ -122,8 +139,10 @@ static int list(const struct tcpstat_opts *opts)
 		say_long_programs(&opts->lists);
 	rc = opts->metrics_file ? list_run_file(opts, &res, &err)
 	     : list_run(opts, stdout, &res, &err);
-	if (opts->verbose)
+	if (opts->verbose) {
 		say_fallback(&res.dump, opts->dump.want);
+		say_owners(&res.dump);
+	}
 	if (rc < 0)
 		return print_error(&err);
 	say_no_scope(opts, &res.dump);

@@ -54,6 +54,7 @@ enum opt_id {
 	OPT_BIND_CHECK,
 	OPT_CONNECT_CHECK,
 	OPT_NUMERIC_USERS,
+	OPT_OWNERS_SOURCE,
 };
 
 struct opt_spec {
@@ -219,6 +220,11 @@ static const struct opt_spec specs[] = {
 	  "[pid comm] is the task running at the change\n"
 	  "(task_pid), not the owner; -P: the owner is who\n"
 	  "connected, listened or accepted (or held it)" },
+	{ "owners-source", OPT_OWNERS_SOURCE, required_argument, "NAME", NULL,
+	  "-P, --pid, --program's owners from: auto\n"
+	  "(default: bpf, else proc), bpf (one pass of the\n"
+	  "kernel's task-file iterator; root or\n"
+	  "CAP_BPF+CAP_PERFMON), proc (/proc/PID/fd)" },
 	{ "verbose", OPT_VERBOSE, no_argument, NULL, NULL,
 	  "say on stderr which backend answered and why" },
 	{ "help", OPT_HELP, no_argument, NULL, "", "this help" },
@@ -587,6 +593,20 @@ static int parse_events_source(const char *arg, enum opts_events_source *out,
 	return 0;
 }
 
+static int parse_owners_source(const char *arg, enum dump_owners_source *out,
+			       struct tcpstat_error *err)
+{
+	if (strcmp(arg, "auto") == 0)
+		*out = DUMP_OWNERS_AUTO;
+	else if (strcmp(arg, "bpf") == 0)
+		*out = DUMP_OWNERS_BPF;
+	else if (strcmp(arg, "proc") == 0)
+		*out = DUMP_OWNERS_PROC;
+	else
+		return fail(err, "invalid owners source '%s' (expected auto, bpf or proc)", arg);
+	return 0;
+}
+
 static int parse_metrics_top(const char *arg, unsigned *top, struct tcpstat_error *err)
 {
 	unsigned long n;
@@ -863,6 +883,8 @@ static int apply_option(int c, const char *arg, struct tcpstat_opts *o, struct p
 		return parse_backend(arg, &o->dump.backend, err);
 	case OPT_EVENTS_SOURCE:
 		return parse_events_source(arg, &o->events_source, err);
+	case OPT_OWNERS_SOURCE:
+		return parse_owners_source(arg, &o->dump.owners_source, err);
 	case OPT_VERBOSE:
 		o->verbose = true;
 		return 0;

@@ -240,6 +240,12 @@ static int keep(const struct tcpstat_sock *s, void *arg)
 	return 0;
 }
 
+static enum owners_source owners_source_of(enum dump_owners_source s)
+{
+	return s == DUMP_OWNERS_BPF ? OWNERS_BPF : s == DUMP_OWNERS_PROC ? OWNERS_PROC
+									 : OWNERS_AUTO;
+}
+
 /* The kept records' owners, then the whole filter again, then emit. */
 static int emit_owned(struct owned *o, dump_emit_fn *emit, void *arg,
 		      struct dump_result *res, struct tcpstat_error *err)
@@ -248,6 +254,7 @@ static int emit_owned(struct owned *o, dump_emit_fn *emit, void *arg,
 	uint32_t pids[TCPSTAT_MAX_FILTERS];
 	size_t n_pids = 0;
 	struct owners_table table;
+	struct owners_how how;
 	struct u64set want;
 	int rc = u64set_init(&want, o->kept.len);
 
@@ -261,7 +268,11 @@ static int emit_owned(struct owned *o, dump_emit_fn *emit, void *arg,
 	 */
 	if (!o->req->all_owners)
 		n_pids = filter_required_pids(o->req->filter, pids, TCPSTAT_MAX_FILTERS);
-	rc = owners_lookup("/proc", &want, pids, n_pids, &table, err);
+	rc = owners_find(owners_source_of(o->req->owners_source), &want, pids, n_pids, &table,
+			 &how, err);
+	res->owners_from = how.source;
+	res->owners_fell_back = how.fell_back;
+	res->owners_why = how.why;
 	u64set_free(&want);
 	if (rc < 0)
 		return rc;

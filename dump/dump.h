@@ -20,6 +20,13 @@ enum dump_backend {
 	DUMP_PROC,
 };
 
+/* Where owners come from (--owners-source): owners/'s sources. */
+enum dump_owners_source {
+	DUMP_OWNERS_AUTO,    /* bpf when it runs, else proc */
+	DUMP_OWNERS_BPF,     /* the kernel's task-file iterator */
+	DUMP_OWNERS_PROC,    /* the /proc/PID/fd walk */
+};
+
 /* Which network namespaces are read. */
 enum dump_netns {
 	DUMP_NETNS_OWN,      /* tcpstat's own, as always (records' netns 0) */
@@ -48,6 +55,7 @@ struct dump_request {
 	bool owners;               /* look up each record's owners (-P, --pid ...) */
 	bool all_owners;           /* every holder, not only the filter's --pid ones */
 	bool owners_later;         /* the caller looks owners up (-E): none here, owner leaves unjudged */
+	enum dump_owners_source owners_source;   /* --owners-source */
 	enum dump_netns netns;
 	const char *netns_spec;    /* DUMP_NETNS_ONE: -N's NAME|PATH, or NULL ... */
 	uint32_t netns_pid;        /* ... and --netns-pid's pid */
@@ -66,6 +74,9 @@ struct dump_result {
 	 * but no owner seen, so may be held by one of those.
 	 */
 	unsigned long owners_hidden;
+	const char *owners_from;        /* the owner source that answered ("bpf", "proc") ... */
+	bool owners_fell_back;          /* ... after auto left eBPF ... */
+	struct tcpstat_error owners_why;   /* ... for this reason (NULL: no lookup) */
 };
 
 /*

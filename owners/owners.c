@@ -187,10 +187,15 @@ int owners_lookup(const char *proc_root, const struct u64set *want, const uint32
 		owners_table_free(t);
 		return err_set(err, -rc, "reading %s/*/fd", proc_root);
 	}
+	owners_table_sort(t);
+	return 0;
+}
+
+void owners_table_sort(struct owners_table *t)
+{
 	if (t->all.len > 1)
 		qsort(t->all.data, t->all.len, t->all.elem, compare_owners);
 	dedup_owners(t);
-	return 0;
 }
 
 size_t owners_of(const struct owners_table *t, uint64_t inode,

@@ -19,7 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/types.h>
+
 #include "owners.h"
+#include "ownrec.h"
 #include "u64set.h"
 
 static void test_link_parser(void **state)
@@ -275,6 +278,70 @@ static void test_lookup_self(void **state)
 	close(pipes[1]);
 }
 
+/* The eBPF iterator's records, hand-built: its bytes are input, judged before use. */
+static void put_rec(unsigned char *buf, size_t i, uint64_t inode, uint32_t tgid, uint32_t tag,
+		    const char *comm)
+{
+	struct ownrec r = { .inode = inode, .tgid = tgid, .tag = tag };
+
+	memcpy(r.comm, comm, strnlen(comm, sizeof(r.comm)));
+	memcpy(buf + i * sizeof(r), &r, sizeof(r));
+}
+
+static void test_iter_parse(void **state)
+{
+	unsigned char buf[4 * sizeof(struct ownrec) + 5] = { 0 };
+	struct owners_table t;
+	struct tcpstat_error err = { 0 };
+	struct u64set want;
+	const struct tcpstat_owner *o;
+
+	(void)state;
+	want_set(&want);
+	put_rec(buf, 0, 300, 9, OWNREC_TAG, "b");
+	put_rec(buf, 1, 100, 7, OWNREC_TAG, "fifteen-bytes!\n");
+	put_rec(buf, 2, 999, 7, OWNREC_TAG, "unwanted");
+	put_rec(buf, 3, 300, 4, OWNREC_TAG, "a");
+	vec_init(&t.all, sizeof(struct tcpstat_owner), 0);
+	/* A part record at the end is left for the next read. */
+	assert_int_equal(owners_iter_parse(buf, sizeof(buf), &want, NULL, 0, &t, &err),
+			 4 * sizeof(struct ownrec));
+	owners_table_sort(&t);
+	assert_int_equal(owners_of(&t, 100, &o), 1);
+	assert_int_equal(o[0].pid, 7);
+	assert_string_equal(o[0].comm, "fifteen-bytes!");
+	assert_int_equal(owners_of(&t, 300, &o), 2);
+	assert_int_equal(o[0].pid, 4);
+	assert_int_equal(o[1].pid, 9);
+	assert_int_equal(owners_of(&t, 999, &o), 0);
+	owners_table_free(&t);
+	u64set_free(&want);
+}
+
+static void test_iter_parse_bad(void **state)
+{
+	unsigned char buf[2 * sizeof(struct ownrec)];
+	struct owners_table t;
+	struct tcpstat_error err = { 0 };
+	struct u64set want;
+
+	(void)state;
+	want_set(&want);
+	vec_init(&t.all, sizeof(struct tcpstat_owner), 0);
+	put_rec(buf, 0, 100, 7, OWNREC_TAG, "ok");
+	put_rec(buf, 1, 100, 8, 0xdead, "x");
+	assert_int_equal(owners_iter_parse(buf, sizeof(buf), &want, NULL, 0, &t, &err), -EPROTO);
+	assert_non_null(strstr(err.msg, "bad record at byte 32"));
+	put_rec(buf, 1, 100, 0, OWNREC_TAG, "x");
+	assert_int_equal(owners_iter_parse(buf, sizeof(buf), &want, NULL, 0, &t, &err), -EPROTO);
+	/* A name without its NUL. */
+	put_rec(buf, 1, 100, 8, OWNREC_TAG, "0123456789abcdefXX");
+	assert_int_equal(owners_iter_parse(buf, sizeof(buf), &want, NULL, 0, &t, &err), -EPROTO);
+	assert_int_equal(owners_iter_parse(buf, 0, &want, NULL, 0, &t, &err), 0);
+	owners_table_free(&t);
+	u64set_free(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +352,8 @@ int main(void)
 						remove_fake_proc),
 		cmocka_unit_test(test_lookup_errors),
 		cmocka_unit_test(test_lookup_self),
+		cmocka_unit_test(test_iter_parse),
+		cmocka_unit_test(test_iter_parse_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

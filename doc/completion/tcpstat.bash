@@ -59,6 +59,7 @@ _tcpstat()
 		-K --kill --dry-run --all
 		--bind-check --connect-check
 		-B --backend --events-source -v --verbose -h --help -V --version
+		--owners-source
 		-a --all-states -t --tcp -n --numeric --numeric-users
 	)
 	local states=(
@@ -87,6 +88,7 @@ _tcpstat()
 		-O --columns --interval -B --backend --events-source -N --netns --netns-pid
 		--sort --top --metrics-file --metrics-top
 		--bind-check --connect-check -F --filter-file
+		--owners-source
 	)
 	# The filter expression's words (FILTERS in tcpstat(1)).
 	local filter_words=(
@@ -161,6 +163,9 @@ _tcpstat()
 		;;
 	--events-source)
 		_tcpstat_words "$cur" auto bpf poll
+		;;
+	--owners-source)
+		_tcpstat_words "$cur" auto bpf proc
 		;;
 	-N | --netns)
 		# The names under /run/netns; a path (with '/') completes as a file.

@@ -35,11 +35,12 @@ options) srcs="cmd/options.c cmd/habits.c explain/target.c out/*.c filter/*.c ba
 bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c" ;;
 filter_parse) srcs="filter/*.c netlink/bytecode.c base/*.c" ;;
 twtrack) srcs="events/twtrack.c base/vec.c" ;;
+ownrec) srcs="owners/iterparse.c owners/owners.c base/*.c" ;;
 *) echo "run.sh: no fuzz target '$name'" >&2; exit 2 ;;
 esac
 
 incs=""
-for d in include base filter netlink procfs owners out dump events explain cmd tests; do
+for d in include base filter netlink procfs owners owners/bpf out dump events explain cmd tests; do
 	incs="$incs -I$root/$d"
 done
 cd "$root" || exit 1
