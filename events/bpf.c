@@ -52,8 +52,12 @@
 #include "twtrack.h"
 #include "vec.h"
 
-/* Minisockets followed at once; past this their changes are counted as lost. */
-#define MAX_MINISOCKS 65536
+/*
+ * Minisockets followed at once (twice tcp_max_tw_buckets' default with a
+ * 262144-bucket hash; about 100 bytes each); past this their changes are
+ * counted as lost.
+ */
+#define MAX_MINISOCKS 262144
 /* A minisocket still in FIN_WAIT2 (the peer's FIN not yet in) is looked at this often. */
 #define FIN_WAIT2_RECHECK_MS 10
 /*

@@ -87,8 +87,9 @@ static int grow(struct twt *t)
 /* A new entry for cookie, or NULL when the table is full. */
 static struct twt_entry *add(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s)
 {
-	struct twt_entry e = { .cookie = cookie, .s = *s };
+	struct twt_entry e = { .cookie = cookie, .state = s->state };
 
+	events_key_of(s, &e.key);
 	if (cookie == 0 || t->count >= t->max)
 		return NULL;
 	if ((t->count + 1) * 2 > t->mask + 1 && grow(t) < 0)
@@ -122,12 +123,26 @@ static void remove_at(struct twt *t, size_t i)
 	}
 }
 
-static void tell_gone(const struct twt_entry *e, uint64_t at_us, struct twt_told *out)
+static void set_owner(struct twt_entry *e, const struct tcpstat_owner *o)
+{
+	e->owner_pid = o->pid;
+	memcpy(e->owner_comm, o->comm, sizeof(e->owner_comm));
+}
+
+/* What is told of e: its record, in its state, and its owner. */
+static void told_of(const struct twt_entry *e, struct twt_told *out)
 {
 	memset(out, 0, sizeof(*out));
-	out->s = e->s;
-	out->owner = e->owner;
-	out->old_state = e->s.state;
+	events_sock_of(&e->key, e->state, &out->s);
+	out->owner.pid = e->owner_pid;
+	memcpy(out->owner.comm, e->owner_comm, sizeof(e->owner_comm));
+	out->owner.comm[sizeof(out->owner.comm) - 1] = '\0';
+}
+
+static void tell_gone(const struct twt_entry *e, uint64_t at_us, struct twt_told *out)
+{
+	told_of(e, out);
+	out->old_state = e->state;
 	out->at_us = at_us;
 	out->in_state_known = e->since_known && at_us >= e->since_us;
 	out->in_state_us = out->in_state_known ? at_us - e->since_us : 0;
@@ -145,12 +160,12 @@ enum twt_tell twt_arm(struct twt *t, uint64_t cookie, const struct tcpstat_sock 
 		e = add(t, cookie, s);
 		if (!e)
 			return TWT_LOST;
-		e->owner = *owner;
+		set_owner(e, owner);
 		e->since_us = at_us;
 		return TWT_NOTHING;
 	}
 	e->stop_us = 0;   /* renewed */
-	if (e->s.state == s->state)
+	if (e->state == s->state)
 		return TWT_NOTHING;
 	return twt_change(t, cookie, s->state, at_us, out);
 }
@@ -165,17 +180,15 @@ enum twt_tell twt_close(struct twt *t, uint64_t cookie, uint8_t old_state, uint6
 	if (!e || e->since_known)
 		return TWT_NOTHING;
 	e->since_known = true;
-	if (e->owner.pid == 0)
-		e->owner = *owner;
-	if (e->s.state == old_state) {
+	if (e->owner_pid == 0)
+		set_owner(e, owner);
+	if (e->state == old_state) {
 		/* Still FIN_WAIT2, now as a minisocket: its time there goes on. */
 		e->since_us = at_us - (in_state_us < at_us ? in_state_us : at_us);
 		*held = true;
 		return TWT_NOTHING;
 	}
-	memset(out, 0, sizeof(*out));
-	out->s = e->s;
-	out->owner = e->owner;
+	told_of(e, out);
 	out->old_state = old_state;
 	out->at_us = at_us;
 	out->in_state_us = in_state_us;
@@ -189,11 +202,11 @@ enum twt_tell twt_change(struct twt *t, uint64_t cookie, uint8_t new_state, uint
 {
 	struct twt_entry *e = find(t, cookie);
 
-	if (!e || e->s.state == new_state)
+	if (!e || e->state == new_state)
 		return TWT_NOTHING;
 	tell_gone(e, at_us, out);
 	out->s.state = new_state;
-	e->s.state = new_state;
+	e->state = new_state;
 	e->since_us = at_us;
 	e->since_known = true;
 	return TWT_CHANGE;
@@ -222,9 +235,10 @@ enum twt_tell twt_expire(struct twt *t, uint64_t cookie, const struct tcpstat_so
 			 uint64_t at_us, struct twt_told *out)
 {
 	struct twt_entry *e = find(t, cookie);
-	struct twt_entry unseen = { .cookie = cookie, .s = *s };
+	struct twt_entry unseen = { .cookie = cookie, .state = s->state };
 
 	if (!e) {
+		events_key_of(s, &unseen.key);
 		tell_gone(&unseen, at_us, out);
 		return TWT_GONE;
 	}

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "snapshot.h"
 #include "tcpstat.h"
 #include "vec.h"
 
@@ -24,13 +25,15 @@
  */
 #define TWT_KILL_GRACE_US 10000
 
-/* One minisocket followed. */
+/* One minisocket followed: small, as a busy host follows 100k of them. */
 struct twt_entry {
 	uint64_t cookie;            /* the kernel's socket cookie; 0: a free slot */
-	struct tcpstat_sock s;      /* endpoints; state: its substate */
-	struct tcpstat_owner owner; /* its socket's owner; pid 0: none known */
+	struct events_key key;      /* its namespace, family and endpoints */
 	uint64_t since_us;          /* when it entered its state, if since_known */
 	uint64_t stop_us;           /* its timer stopped then; 0: running */
+	uint32_t owner_pid;         /* its socket's owner; 0: none known */
+	char owner_comm[TCPSTAT_COMM_MAX];
+	uint8_t state;              /* its substate */
 	bool since_known;           /* its socket's CLOSE was seen here */
 };
 

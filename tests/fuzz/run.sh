@@ -34,7 +34,7 @@ nl_parse) srcs="netlink/parse.c base/*.c" ;;
 options) srcs="cmd/options.c cmd/habits.c explain/target.c out/*.c filter/*.c base/*.c" ;;
 bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c" ;;
 filter_parse) srcs="filter/*.c netlink/bytecode.c base/*.c" ;;
-twtrack) srcs="events/twtrack.c base/vec.c" ;;
+twtrack) srcs="events/twtrack.c events/snapshot.c base/vec.c" ;;
 ownrec) srcs="owners/iterparse.c owners/owners.c base/*.c" ;;
 *) echo "run.sh: no fuzz target '$name'" >&2; exit 2 ;;
 esac
