@@ -124,7 +124,7 @@ struct out_cell {
 struct out_json_step {
 	void (*json)(struct line *l, const struct out_row *r);
 	char text[32];     /* line_put32 reads all 32 */
-	uint8_t len;       /* 0: too long for text, written by out_json_key */
+	uint8_t len;
 	uint8_t id;
 };
 
@@ -140,6 +140,7 @@ struct out {
 	struct out_cell cells[OUT_MAX_COLUMNS];          /* and how each is written */
 	struct out_json_step json_steps[OUT_JSON_STEPS]; /* -j's socket keys, in order */
 	unsigned n_json_steps;
+	bool json_planned;         /* every key fit its step (else: written one by one) */
 	unsigned json_scope_at;    /* ifindex and interface go before this step, when bound */
 	struct line line;          /* over batch, spilling to f */
 	char batch[OUT_BATCH];
