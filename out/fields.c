@@ -227,6 +227,15 @@ static bool val_peer_port(const struct out_row *r, uint64_t *v)
  * "name" for a name in a char[16] table: with room, the quotes and one
  * fixed-size copy (JSON's strings that are names: proto, state, timer).
  */
+static __attribute__((noinline, cold)) void put_quoted_slow(struct line *l, const char *name,
+							     size_t n)
+{
+	line_putc(l, '"');
+	line_put(l, name, n);
+	line_putc(l, '"');
+}
+
+/* Its full-buffer case out of line (line.c says why). */
 static inline void put_quoted16(struct line *l, const char name[16], size_t n)
 {
 	if (18 < l->size - l->len) {
@@ -238,9 +247,7 @@ static inline void put_quoted16(struct line *l, const char name[16], size_t n)
 		l->len += n + 2;
 		return;
 	}
-	line_putc(l, '"');
-	line_put(l, name, n);
-	line_putc(l, '"');
+	put_quoted_slow(l, name, n);
 }
 
 static const char proto_names[2][16] = { "tcp", "tcp6" };
