@@ -38,11 +38,27 @@ static size_t utf8_sequence(const unsigned char *s, size_t n)
 	return len;
 }
 
+/*
+ * 1 for a byte JSON takes as it is: printable ASCII but '"' (0x22) and
+ * '\\' (0x5c). One load a byte instead of four comparisons; NUL is 0.
+ */
+static const uint8_t json_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,   /* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0x20 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,   /* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	/* 0x80 to 0xff: 0 */
+};
+
 /* Whether s is printable ASCII without '"' or '\\': put as it is. */
 static bool plain_ascii(const unsigned char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '"' || s[i] == '\\')
+		if (!json_plain[s[i]])
 			return false;
 	return true;
 }
@@ -96,11 +112,9 @@ void json_cstring(struct line *l, const char *s)
 		size_t i;
 
 		*p++ = '"';
-		for (i = 0; i < JSON_SHORT && u[i]; i++) {
-			if (u[i] < 0x20 || u[i] >= 0x7f || u[i] == '"' || u[i] == '\\')
-				break;
+		/* A NUL is not plain: the loop ends at the end, or at a byte to escape. */
+		for (i = 0; i < JSON_SHORT && json_plain[u[i]]; i++)
 			p[i] = s[i];
-		}
 		if (!u[i]) {
 			p[i] = '"';
 			l->len += i + 2;
