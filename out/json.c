@@ -103,11 +103,17 @@ void json_string(struct line *l, const char *s, size_t n)
 /* Names up to this long (user names) are copied as they are scanned. */
 #define JSON_SHORT 32
 
+/* json_cstring's other cases, out of line so its common one saves no registers. */
+static __attribute__((noinline, cold)) void cstring_slow(struct line *l, const char *s)
+{
+	json_string(l, s, strlen(s));
+}
+
 void json_cstring(struct line *l, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
-	if (line_reserve(l, JSON_SHORT + 2)) {
+	if (JSON_SHORT + 2 < l->size - l->len) {
 		char *p = l->buf + l->len;
 		size_t i;
 
@@ -121,6 +127,6 @@ void json_cstring(struct line *l, const char *s)
 			return;
 		}
 	}
-	/* Longer, or something to escape: what was copied is written again. */
-	json_string(l, s, strlen(s));
+	/* Longer, something to escape, or a full buffer: what was copied is written again. */
+	cstring_slow(l, s);
 }

@@ -93,6 +93,30 @@ static void plan_keys(struct out *o, const uint8_t *ids, size_t n)
 	}
 }
 
+/*
+ * Cuts the steps into runs: a run ends after a value without a bound,
+ * and before the scope keys' place (they are written between two runs).
+ */
+static void plan_runs(struct out *o)
+{
+	struct out_json_run *u = NULL;
+	bool bounded = false;
+
+	o->n_json_runs = 0;
+	for (unsigned i = 0; i < o->n_json_steps; i++) {
+		uint8_t max = out_fields[o->json_steps[i].id].json_max;
+
+		if (!u || !bounded || i == o->json_scope_at) {
+			u = &o->json_runs[o->n_json_runs++];
+			u->first = (uint8_t)i;
+			u->room = 0;
+		}
+		u->end = (uint8_t)(i + 1);
+		u->room = (uint16_t)(u->room + sizeof(o->json_steps[i].text) + max);
+		bounded = max != 0;
+	}
+}
+
 void out_json_plan(struct out *o)
 {
 	o->n_json_steps = 0;
@@ -106,6 +130,7 @@ void out_json_plan(struct out *o)
 		plan_keys(o, owner_keys, sizeof(owner_keys));
 	if (o->cfg->netns)
 		plan_keys(o, netns_keys, sizeof(netns_keys));
+	plan_runs(o);
 }
 
 /* Planned keys from s to end, each copied in one move, and their values. */
@@ -114,6 +139,26 @@ static inline void put_steps(struct line *l, const struct out_json_step *s,
 {
 	for (; s < end; s++) {
 		line_put32(l, s->text, s->len);
+		s->json(l, r);
+	}
+}
+
+/*
+ * One run of steps: room made once, then each key copied as it is (all of
+ * its text, the length kept) and its value written.
+ */
+static inline void put_run(struct line *l, const struct out_json_step *steps,
+			   const struct out_json_run *u, const struct out_row *r)
+{
+	const struct out_json_step *s = steps + u->first, *end = steps + u->end;
+
+	if (!line_reserve(l, u->room)) {
+		put_steps(l, s, end, r);   /* a truncating line near its end */
+		return;
+	}
+	for (; s < end; s++) {
+		memcpy(l->buf + l->len, s->text, sizeof(s->text));
+		l->len += s->len;
 		s->json(l, r);
 	}
 }
@@ -140,17 +185,18 @@ int out_json_socket(struct out *o, const struct out_row *r)
 {
 	struct line *l = &o->line;
 	struct out_row named;
-	const struct out_json_step *s = o->json_steps, *scope = s + o->json_scope_at;
-
 	r = out_row_with_user(o, r, &named);
 	if (!o->json_planned) {
 		put_unplanned(o, r);
 	} else {
-		/* ifindex and interface after local_port, for a bound socket only. */
-		put_steps(l, s, scope, r);
-		if (r->s->ifindex)
-			put_keys(o, scope_keys, sizeof(scope_keys), r, false);
-		put_steps(l, scope, s + o->n_json_steps, r);
+		const struct out_json_run *u = o->json_runs, *last = u + o->n_json_runs;
+
+		for (; u < last; u++) {
+			/* ifindex and interface after local_port, for a bound socket only. */
+			if (u->first == o->json_scope_at && r->s->ifindex)
+				put_keys(o, scope_keys, sizeof(scope_keys), r, false);
+			put_run(l, o->json_steps, u, r);
+		}
 	}
 	/* Only what the kernel reported: no key for a socket without it. */
 	if (r->s->present & TCPSTAT_HAS_INFO)

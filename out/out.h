@@ -131,6 +131,15 @@ struct out_json_step {
 /* The most keys a socket object has before its info and memory objects. */
 #define OUT_JSON_STEPS 24
 
+/*
+ * Steps [first, end) of -j's socket keys whose values have a bound (the
+ * last one's may not): room made once, the keys copied without a check.
+ */
+struct out_json_run {
+	uint8_t first, end;
+	uint16_t room;     /* 32 a key (the copy's size) and each value's json_max */
+};
+
 struct out {
 	const struct out_format *fmt;
 	const struct out_config *cfg;
@@ -141,6 +150,8 @@ struct out {
 	struct out_json_step json_steps[OUT_JSON_STEPS]; /* -j's socket keys, in order */
 	unsigned n_json_steps;
 	bool json_planned;         /* every key fit its step (else: written one by one) */
+	struct out_json_run json_runs[OUT_JSON_STEPS];   /* the steps, in runs */
+	unsigned n_json_runs;
 	unsigned json_scope_at;    /* ifindex and interface go before this step, when bound */
 	struct line line;          /* over batch, spilling to f */
 	char batch[OUT_BATCH];
