@@ -68,6 +68,9 @@ static void put_port(struct line *l, uint16_t port)
 		line_u64(l, port);
 }
 
+/* json_addr's most: the longest IPv6 text (INET6_ADDRSTRLEN less its NUL), quoted. */
+#define JSON_ADDR_MAX (INET6_ADDRSTRLEN - 1 + 2)
+
 /* Addresses are plain ASCII: quoted as they are, nothing to escape. */
 static void json_addr(struct line *l, int family, const uint8_t addr[16])
 {
@@ -227,6 +230,15 @@ static bool val_peer_port(const struct out_row *r, uint64_t *v)
  * "name" for a name in a char[16] table: with room, the quotes and one
  * fixed-size copy (JSON's strings that are names: proto, state, timer).
  */
+static __attribute__((noinline, cold)) void put_quoted_slow(struct line *l, const char *name,
+							     size_t n)
+{
+	line_putc(l, '"');
+	line_put(l, name, n);
+	line_putc(l, '"');
+}
+
+/* Its full-buffer case out of line (line.c says why). */
 static inline void put_quoted16(struct line *l, const char name[16], size_t n)
 {
 	if (18 < l->size - l->len) {
@@ -238,9 +250,7 @@ static inline void put_quoted16(struct line *l, const char name[16], size_t n)
 		l->len += n + 2;
 		return;
 	}
-	line_putc(l, '"');
-	line_put(l, name, n);
-	line_putc(l, '"');
+	put_quoted_slow(l, name, n);
 }
 
 static const char proto_names[2][16] = { "tcp", "tcp6" };
@@ -366,6 +376,15 @@ static void put_timer(struct line *l, const struct out_row *r, bool plain)
 	line_putc(l, ')');
 }
 
+/* A kind tcpstat has no name for: "unkn-N", as netstat says it. */
+static __attribute__((noinline, cold)) void json_timer_unknown(struct line *l,
+							       const struct out_row *r)
+{
+	line_putc(l, '"');
+	put_timer_kind(l, r->s);
+	line_putc(l, '"');
+}
+
 static void json_timer(struct line *l, const struct out_row *r)
 {
 	const struct timer_name *name = timer_name(r->s->timer);
@@ -374,9 +393,7 @@ static void json_timer(struct line *l, const struct out_row *r)
 		put_quoted16(l, name->text, name->len);
 		return;
 	}
-	line_putc(l, '"');
-	put_timer_kind(l, r->s);
-	line_putc(l, '"');
+	json_timer_unknown(l, r);
 }
 
 /* ---- owners ------------------------------------------------------------- */
@@ -735,33 +752,40 @@ MEM_FIELD(drops, TCPSTAT_M_DROPS)
 
 const struct out_field out_fields[OUT_F_COUNT] = {
 	[OUT_F_PROTO] = { "proto", "Proto", "proto", 5, false, put_proto, json_proto,
-			  "tcp or tcp6" },
+			  "tcp or tcp6", .json_max = 6 },
 	[OUT_F_RECV_Q] = { "recv-q", "Recv-Q", "recv_q", 6, true, put_recv_q, json_recv_q,
-			   "bytes not read yet; LISTEN: connections to accept", number_recv_q },
+			   "bytes not read yet; LISTEN: connections to accept", number_recv_q,
+			   .json_max = OUT_JSON_U64_MAX },
 	[OUT_F_SEND_Q] = { "send-q", "Send-Q", "send_q", 6, true, put_send_q, json_send_q,
-			   "bytes not acknowledged yet; LISTEN: backlog (netlink)", number_send_q },
+			   "bytes not acknowledged yet; LISTEN: backlog (netlink)", number_send_q,
+			   .json_max = OUT_JSON_U64_MAX },
 	[OUT_F_LOCAL] = { "local", "Local Address", NULL, 23, false, put_local, NULL,
 			  "local address:port" },
 	[OUT_F_PEER] = { "peer", "Foreign Address", NULL, 23, false, put_peer, NULL,
 			 "foreign address:port" },
 	[OUT_F_LOCAL_ADDR] = { "local-addr", "Local-Addr", "local_addr", 15, false,
 			       put_local_addr, json_local_addr,
-			       "local address alone (IPv6 without brackets)" },
+			       "local address alone (IPv6 without brackets)",
+			       .json_max = JSON_ADDR_MAX },
 	[OUT_F_LOCAL_PORT] = { "local-port", "L-Port", "local_port", 6, true, put_local_port,
-			       json_local_port, "local port (* for none)", NULL, NULL, val_local_port },
+			       json_local_port, "local port (* for none)", NULL, NULL, val_local_port,
+			       .json_max = 5 },
 	[OUT_F_PEER_ADDR] = { "peer-addr", "Peer-Addr", "peer_addr", 15, false, put_peer_addr,
-			      json_peer_addr, "foreign address alone" },
+			      json_peer_addr, "foreign address alone", .json_max = JSON_ADDR_MAX },
 	[OUT_F_PEER_PORT] = { "peer-port", "P-Port", "peer_port", 6, true, put_peer_port,
-			      json_peer_port, "foreign port (* for none)", NULL, NULL, val_peer_port },
+			      json_peer_port, "foreign port (* for none)", NULL, NULL, val_peer_port,
+			      .json_max = 5 },
 	[OUT_F_STATE] = { "state", "State", "state", 11, false, put_state, json_state,
-			  "TCP state, netstat's names" },
+			  "TCP state, netstat's names", .json_max = 13 },
 	[OUT_F_UID] = { "uid", "User", "uid", 10, false, put_uid, json_uid,
-			"owner's uid (0 for TIME_WAIT)", number_uid },
+			"owner's uid (0 for TIME_WAIT)", number_uid, .json_max = OUT_JSON_U64_MAX },
 	[OUT_F_INODE] = { "inode", "Inode", "inode", 10, false, put_inode, json_inode,
-			  "socket inode (0 for TIME_WAIT)", number_inode },
+			  "socket inode (0 for TIME_WAIT)", number_inode,
+			  .json_max = OUT_JSON_U64_MAX },
 	[OUT_F_TIMER] = { "timer", "Timer", "timer", 0, false, put_timer, json_timer,
 			  "kind (seconds left/retransmits/probes), as netstat -o;\n"
-			  "              plain (-H -O): kind(seconds/retransmits/probes)" },
+			  "              plain (-H -O): kind(seconds/retransmits/probes)",
+			  .json_max = 11 },
 	[OUT_F_PROCESS] = { "process", "PID/Program name", NULL, 20, false, put_process, NULL,
 			    "pid/program of each process holding it (- for none)" },
 	[OUT_F_NETNS] = { "netns", "NETNS", "netns", 16, false, put_netns, json_netns,
@@ -870,17 +894,17 @@ const struct out_field out_fields[OUT_F_COUNT] = {
 	[OUT_F_USER] = { "user", "User", "user", 10, false, put_user, json_user,
 			 "owner's user name (uid where it has none, or with -n)" },
 	[OUT_F_TIMER_MS] = { NULL, NULL, "timer_ms", 0, false, put_timer_ms, json_timer_ms, NULL,
-			     number_timer_ms },
+			     number_timer_ms, .json_max = OUT_JSON_U64_MAX },
 	[OUT_F_RETRANS] = { NULL, NULL, "retrans", 0, false, put_retrans, json_retrans, NULL,
-			    number_retrans },
+			    number_retrans, .json_max = OUT_JSON_U64_MAX },
 	[OUT_F_PROBES] = { NULL, NULL, "probes", 0, false, put_probes, json_probes, NULL,
-			   number_probes },
+			   number_probes, .json_max = OUT_JSON_U64_MAX },
 	[OUT_F_PIDS] = { NULL, NULL, "pids", 0, false, NULL, json_pids, NULL },
 	[OUT_F_PROGRAMS] = { NULL, NULL, "programs", 0, false, NULL, json_programs, NULL },
 	[OUT_F_NETNS_INO] = { NULL, NULL, "netns_ino", 0, false, put_netns_ino, json_netns_ino,
-			      NULL, number_netns_ino },
+			      NULL, number_netns_ino, .json_max = OUT_JSON_U64_MAX },
 	[OUT_F_IFINDEX] = { NULL, NULL, "ifindex", 0, false, put_ifindex, json_ifindex, NULL,
-			    number_ifindex },
+			    number_ifindex, .json_max = OUT_JSON_U64_MAX },
 	[OUT_F_INTERFACE] = { NULL, NULL, "interface", 0, false, NULL, json_interface, NULL },
 };
 

@@ -103,7 +103,15 @@ struct out_field {
 	 * value for sorting, false when r lacks it.
 	 */
 	bool (*value)(const struct out_row *r, uint64_t *v);
+	/*
+	 * The most bytes its JSON value takes (tests check it), so -j makes
+	 * room for a run of keys at once; 0: no bound (a name, a list).
+	 */
+	uint8_t json_max;
 };
+
+/* json_max of a number: UINT64_MAX's 20 digits. */
+#define OUT_JSON_U64_MAX 20
 
 extern const struct out_field out_fields[OUT_F_COUNT];
 

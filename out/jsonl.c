@@ -65,19 +65,26 @@ static void put_object(struct out *o, const char *key, int first, int last,
 	line_putc(l, '}');
 }
 
-/* Adds the keys ids[0..n) to o's steps. */
+/*
+ * Adds the keys ids[0..n) to o's steps. A key too long for a step's text
+ * (none of the registry's is) leaves the plan unused: such a listing
+ * writes every key with out_json_key.
+ */
 static void plan_keys(struct out *o, const uint8_t *ids, size_t n)
 {
-	for (size_t i = 0; i < n && o->n_json_steps < OUT_JSON_STEPS; i++) {
-		struct out_json_step *s = &o->json_steps[o->n_json_steps++];
+	for (size_t i = 0; i < n; i++) {
+		struct out_json_step *s = &o->json_steps[o->n_json_steps];
 		const char *key = out_fields[ids[i]].json_key;
 		size_t len = strlen(key);
 
+		if (o->n_json_steps == OUT_JSON_STEPS || len + 4 > sizeof(s->text) - 1) {
+			o->json_planned = true;
+			return;
+		}
+		o->n_json_steps++;
 		memset(s, 0, sizeof(*s));
 		s->json = out_fields[ids[i]].json;
 		s->id = ids[i];
-		if (len + 4 > sizeof(s->text) - 1)
-			continue;
 		s->text[0] = o->n_json_steps == 1 ? '{' : ',';
 		s->text[1] = '"';
 		memcpy(s->text + 2, key, len);
@@ -86,9 +93,34 @@ static void plan_keys(struct out *o, const uint8_t *ids, size_t n)
 	}
 }
 
+/*
+ * Cuts the steps into runs: a run ends after a value without a bound,
+ * and before the scope keys' place (they are written between two runs).
+ */
+static void plan_runs(struct out *o)
+{
+	struct out_json_run *u = NULL;
+	bool bounded = false;
+
+	o->n_json_runs = 0;
+	for (unsigned i = 0; i < o->n_json_steps; i++) {
+		uint8_t max = out_fields[o->json_steps[i].id].json_max;
+
+		if (!u || !bounded || i == o->json_scope_at) {
+			u = &o->json_runs[o->n_json_runs++];
+			u->first = (uint8_t)i;
+			u->room = 0;
+		}
+		u->end = (uint8_t)(i + 1);
+		u->room = (uint16_t)(u->room + sizeof(o->json_steps[i].text) + max);
+		bounded = max != 0;
+	}
+}
+
 void out_json_plan(struct out *o)
 {
 	o->n_json_steps = 0;
+	o->json_planned = true;
 	plan_keys(o, socket_keys, sizeof(socket_keys));
 	o->json_scope_at = 0;
 	while (o->json_scope_at < o->n_json_steps &&
@@ -98,34 +130,73 @@ void out_json_plan(struct out *o)
 		plan_keys(o, owner_keys, sizeof(owner_keys));
 	if (o->cfg->netns)
 		plan_keys(o, netns_keys, sizeof(netns_keys));
+	plan_runs(o);
 }
 
-/* One planned key, with room one copy, and its value. */
-static inline void put_step(struct line *l, const struct out_json_step *s, const struct out_row *r,
-		     bool first)
+/* Planned keys from s to end, each copied in one move, and their values. */
+static inline void put_steps(struct line *l, const struct out_json_step *s,
+			     const struct out_json_step *end, const struct out_row *r)
 {
-	if (s->len) {
+	for (; s < end; s++) {
 		line_put32(l, s->text, s->len);
-	} else {
-		if (first)
-			line_putc(l, '{');
-		out_json_key(l, out_fields[s->id].json_key, first);
+		s->json(l, r);
 	}
-	s->json(l, r);
+}
+
+/*
+ * One run of steps: room made once, then each key copied as it is (all of
+ * its text, the length kept) and its value written.
+ */
+static inline void put_run(struct line *l, const struct out_json_step *steps,
+			   const struct out_json_run *u, const struct out_row *r)
+{
+	const struct out_json_step *s = steps + u->first, *end = steps + u->end;
+
+	if (!line_reserve(l, u->room)) {
+		put_steps(l, s, end, r);   /* a truncating line near its end */
+		return;
+	}
+	for (; s < end; s++) {
+		memcpy(l->buf + l->len, s->text, sizeof(s->text));
+		l->len += s->len;
+		s->json(l, r);
+	}
+}
+
+/* The socket's keys without a plan: one out_json_key each. */
+static void put_unplanned(struct out *o, const struct out_row *r)
+{
+	size_t at = 0;
+
+	while (socket_keys[at++] != OUT_F_LOCAL_PORT)
+		;
+	line_putc(&o->line, '{');
+	put_keys(o, socket_keys, at, r, true);
+	if (r->s->ifindex)
+		put_keys(o, scope_keys, sizeof(scope_keys), r, false);
+	put_keys(o, socket_keys + at, sizeof(socket_keys) - at, r, false);
+	if (o->cfg->owners)
+		put_keys(o, owner_keys, sizeof(owner_keys), r, false);
+	if (o->cfg->netns)
+		put_keys(o, netns_keys, sizeof(netns_keys), r, false);
 }
 
 int out_json_socket(struct out *o, const struct out_row *r)
 {
 	struct line *l = &o->line;
 	struct out_row named;
-
 	r = out_row_with_user(o, r, &named);
-	const struct out_json_step *s = o->json_steps, *end = s + o->n_json_steps;
+	if (!o->json_planned) {
+		put_unplanned(o, r);
+	} else {
+		const struct out_json_run *u = o->json_runs, *last = u + o->n_json_runs;
 
-	for (; s < end; s++) {
-		if (s == o->json_steps + o->json_scope_at && r->s->ifindex)
-			put_keys(o, scope_keys, sizeof(scope_keys), r, false);
-		put_step(l, s, r, s == o->json_steps);
+		for (; u < last; u++) {
+			/* ifindex and interface after local_port, for a bound socket only. */
+			if (u->first == o->json_scope_at && r->s->ifindex)
+				put_keys(o, scope_keys, sizeof(scope_keys), r, false);
+			put_run(l, o->json_steps, u, r);
+		}
 	}
 	/* Only what the kernel reported: no key for a socket without it. */
 	if (r->s->present & TCPSTAT_HAS_INFO)

@@ -124,12 +124,21 @@ struct out_cell {
 struct out_json_step {
 	void (*json)(struct line *l, const struct out_row *r);
 	char text[32];     /* line_put32 reads all 32 */
-	uint8_t len;       /* 0: too long for text, written by out_json_key */
+	uint8_t len;
 	uint8_t id;
 };
 
 /* The most keys a socket object has before its info and memory objects. */
 #define OUT_JSON_STEPS 24
+
+/*
+ * Steps [first, end) of -j's socket keys whose values have a bound (the
+ * last one's may not): room made once, the keys copied without a check.
+ */
+struct out_json_run {
+	uint8_t first, end;
+	uint16_t room;     /* 32 a key (the copy's size) and each value's json_max */
+};
 
 struct out {
 	const struct out_format *fmt;
@@ -140,6 +149,9 @@ struct out {
 	struct out_cell cells[OUT_MAX_COLUMNS];          /* and how each is written */
 	struct out_json_step json_steps[OUT_JSON_STEPS]; /* -j's socket keys, in order */
 	unsigned n_json_steps;
+	bool json_planned;         /* every key fit its step (else: written one by one) */
+	struct out_json_run json_runs[OUT_JSON_STEPS];   /* the steps, in runs */
+	unsigned n_json_runs;
 	unsigned json_scope_at;    /* ifindex and interface go before this step, when bound */
 	struct line line;          /* over batch, spilling to f */
 	char batch[OUT_BATCH];

@@ -9,13 +9,11 @@ void out_users_init(struct out_users *u)
 	memset(u, 0, sizeof(*u));
 }
 
-const char *out_user_name(struct out_users *u, uint32_t uid)
+const char *out_user_lookup(struct out_users *u, uint32_t uid)
 {
 	struct out_user_slot *s = &u->slot[uid % OUT_USERS_SLOTS];
 	const struct passwd *pw;
 
-	if (s->used && s->uid == uid)
-		return s->named ? s->name : NULL;
 	s->used = true;
 	s->uid = uid;
 	pw = getpwuid((uid_t)uid);

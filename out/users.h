@@ -26,7 +26,20 @@ struct out_users {
 
 void out_users_init(struct out_users *u);
 
-/* The name of uid, or NULL when it has none (or none that fits). */
-const char *out_user_name(struct out_users *u, uint32_t uid);
+/* out_user_name for a uid not in its slot: looks it up and keeps it there. */
+const char *out_user_lookup(struct out_users *u, uint32_t uid);
+
+/*
+ * The name of uid, or NULL when it has none (or none that fits). Inline
+ * for the slot that has it: -j asks for every row.
+ */
+static inline const char *out_user_name(struct out_users *u, uint32_t uid)
+{
+	const struct out_user_slot *s = &u->slot[uid % OUT_USERS_SLOTS];
+
+	if (s->used && s->uid == uid)
+		return s->named ? s->name : NULL;
+	return out_user_lookup(u, uid);
+}
 
 #endif

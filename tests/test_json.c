@@ -263,6 +263,47 @@ static void test_json_row_longer_than_buffer(void **state)
 	free(buf);
 }
 
+/*
+ * Each field's json_max holds: -j copies a run of keys without a check
+ * on the strength of it. Records at the edges: the largest numbers, the
+ * longest addresses inet_ntop writes, every state and timer number.
+ */
+static void test_json_max(void **state)
+{
+	static const char *const v6[] = {
+		"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "::ffff:255.255.255.255",
+		"1111:2222:3333:4444:5555:6666:7777:8888", "::",
+	};
+	struct tcpstat_sock s;
+	struct out_row r = { .s = &s };
+	char buf[512];
+	struct line l;
+
+	(void)state;
+	for (unsigned k = 0; k < 256 * 5; k++) {
+		memset(&s, 0xff, sizeof(s));
+		s.family = k % 5 == 4 ? AF_INET : AF_INET6;
+		if (s.family == AF_INET6) {
+			inet_pton(AF_INET6, v6[k % 4], s.local_addr);
+			inet_pton(AF_INET6, v6[(k + 1) % 4], s.peer_addr);
+		}
+		s.state = (uint8_t)(k / 5);
+		s.timer = (uint8_t)(k / 5);
+		s.present = 0;
+		for (int id = 0; id < OUT_F_COUNT; id++) {
+			const struct out_field *f = &out_fields[id];
+
+			if (!f->json_max)
+				continue;
+			line_init(&l, buf, sizeof(buf), NULL);
+			f->json(&l, &r);
+			if (l.len > f->json_max)
+				fail_msg("%s: %zu bytes, json_max %u", f->json_key, l.len,
+					 (unsigned)f->json_max);
+		}
+	}
+}
+
 /* ---- events (-E) ------------------------------------------------------------------------ */
 
 static void test_json_events(void **state)
@@ -645,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_json_record),
 		cmocka_unit_test(test_json_owners),
 		cmocka_unit_test(test_json_row_longer_than_buffer),
+		cmocka_unit_test(test_json_max),
 		cmocka_unit_test(test_json_events),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_count),
