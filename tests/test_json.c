@@ -292,18 +292,18 @@ static void test_json_events(void **state)
 		const char *event, *tail;
 		bool v6;
 	} cases[] = {
-		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL }, "new", ",\"state\":\"ESTABLISHED\"}\n",
+		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "new", ",\"state\":\"ESTABLISHED\"}\n",
 		  false },
-		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL }, "new", ",\"state\":\"LISTEN\"}\n", true },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL, NULL, NULL }, "change",
+		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "new", ",\"state\":\"LISTEN\"}\n", true },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "change",
 		  ",\"state\":\"ESTABLISHED\",\"old_state\":\"SYN_SENT\"}\n", false },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, 99, 0, NULL, NULL, NULL, NULL }, "change",
+		{ { OUT_EVENT_CHANGE, stamp, &s4, 99, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "change",
 		  ",\"state\":\"ESTABLISHED\",\"old_state\":\"?\"}\n", false },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL, NULL, NULL }, "gone",
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL, NULL, NULL, false, false, 0 }, "gone",
 		  ",\"state\":\"ESTABLISHED\",\"seen_ms\":12345}\n", false },
-		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL }, "gone",
+		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "gone",
 		  ",\"state\":\"LISTEN\",\"seen_ms\":0}\n", true },
-		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL }, "gone",
+		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "gone",
 		  ",\"state\":\"ESTABLISHED\",\"between_polls\":true}\n", false },
 	};
 
@@ -326,7 +326,7 @@ static void test_json_events(void **state)
 	}
 	/* The whole first line, spelled out once. */
 	struct capture c;
-	struct out_event e = { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL };
+	struct out_event e = { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 };
 
 	capture_open(&c, &json_cfg);
 	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
@@ -402,7 +402,7 @@ static void test_json_write_error(void **state)
 {
 	struct tcpstat_sock s = v6_listener();
 	struct out_row r = { .s = &s, .owners = NULL };
-	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL, NULL, NULL };
+	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 };
 	struct out_summary sum = { { 0 }, 0, NULL, 0 };
 	char backing[64] = "";
 	FILE *f = fmemopen(backing, sizeof(backing), "r");

@@ -728,7 +728,7 @@ static void test_row_write_error(void **state)
 	struct tcpstat_sock s = make_sock(&c->sock);
 	struct out_config cfg = table_config(false, false);
 	struct out_row r = { .s = &s, .owners = NULL };
-	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL, NULL, NULL };
+	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 };
 	struct out_summary sum = { { 0 }, 0, NULL, 0 };
 	char backing[TEST_LINE_MAX] = "";
 	FILE *f = fmemopen(backing, sizeof(backing), "r");
@@ -862,27 +862,27 @@ static void test_events(void **state)
 		struct out_event e;
 		const char *want;
 	} cases[] = {
-		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 new ESTABLISHED\n" },
-		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 [::1]:9999 [::]:* new LISTEN\n" },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 SYN_SENT -> ESTABLISHED\n" },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, 200, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, 200, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 ? -> ESTABLISHED\n" },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 12.3 s)\n" },
 		/* tenths truncated, not rounded */
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 999, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 999, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 0.9 s)\n" },
-		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 [::1]:9999 [::]:* gone (was LISTEN, seen 0.0 s)\n" },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 3600050, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 3600050, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 3600.0 s)\n" },
-		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "between polls)\n" },
 	};
