@@ -61,9 +61,8 @@ static int poll_open(void **state, const struct events_config *cfg, struct event
 	if (!p || snapshot_init(&p->sn) < 0) {
 		free(p);
 		return err_set(err, ENOMEM, "events table");
-	clock_rfc3339(clock_wall_us(), p->timestamp, sizeof(p->timestamp));
-	p->sn.timestamp = p->timestamp;
 	}
+	p->sn.timestamp = p->timestamp;
 	p->cfg = *cfg;
 	vec_init(&p->pending, sizeof(struct pending), MAX_PENDING);
 	vec_init(&p->held, sizeof(struct tcpstat_sock), 0);
@@ -306,6 +305,7 @@ static int poll_once(struct poller *p, struct tcpstat_error *err)
 	int rc;
 
 	clock_wall(p->stamp, sizeof(p->stamp), false);
+	clock_rfc3339(clock_wall_us(), p->timestamp, sizeof(p->timestamp));
 	if (snapshot_begin(&p->sn, clock_now_ms(), p->stamp) < 0)
 		return err_set(err, ENOMEM, "events table");
 	rc = owned ? dump_owned(p, &res, err) : dump_run(p->cfg.dump, on_snapshot, p, &res, err);
