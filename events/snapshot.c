@@ -128,6 +128,7 @@ void snapshot_free(struct snapshot *sn)
 {
 	events_table_free(&sn->prev);
 	events_table_free(&sn->cur);
+	events_table_free(&sn->before);
 	free(sn->by_cookie.slots);
 	sn->by_cookie.slots = NULL;
 }
@@ -247,10 +248,25 @@ static size_t cookie_hash(uint64_t cookie)
 	return (size_t)(h ^ (h >> 32));
 }
 
+/* Adds table's sockets that have a cookie to the index c (room made by the caller). */
+static void index_table(struct events_cookies *c, const struct events_table *table)
+{
+	for (size_t i = 0; table->slots && i <= table->mask; i++) {
+		const struct events_entry *e = &table->slots[i];
+		size_t j;
+
+		if (!e->used || e->cookie == 0)
+			continue;
+		for (j = cookie_hash(e->cookie) & c->mask; c->slots[j]; j = (j + 1) & c->mask)
+			;
+		c->slots[j] = e;
+	}
+}
+
 /*
- * prev's sockets by cookie, for the destroy reports read before the next
- * poll. Out of memory, the index stays empty: reports are then judged by
- * the endpoints they came with, as without it.
+ * prev's and before's sockets by cookie (prev's first: the newer), for the
+ * destroy reports read before the next poll. Out of memory, the index
+ * stays empty: reports are then judged by the endpoints they came with.
  */
 static void index_cookies(struct snapshot *sn)
 {
@@ -258,32 +274,24 @@ static void index_cookies(struct snapshot *sn)
 	size_t cap = 16;
 
 	free(c->slots);
-	c->slots = NULL;
-	while (cap < 2 * sn->prev.count && cap < SIZE_MAX / 4)
+	while (cap < 2 * (sn->prev.count + sn->before.count) && cap < SIZE_MAX / 4)
 		cap *= 2;
 	c->slots = calloc(cap, sizeof(*c->slots));
 	c->mask = cap - 1;
-	for (size_t i = 0; c->slots && i <= sn->prev.mask; i++) {
-		const struct events_entry *e = &sn->prev.slots[i];
-		size_t j;
-
-		if (!e->used || e->cookie == 0)
-			continue;
-		for (j = cookie_hash(e->cookie) & c->mask; c->slots[j]; j = (j + 1) & c->mask)
-			;
-		c->slots[j] = i + 1;
-	}
+	if (!c->slots)
+		return;
+	index_table(c, &sn->prev);
+	index_table(c, &sn->before);
 }
 
 void snapshot_next(struct snapshot *sn)
 {
-	struct events_table done = sn->prev;
-
 	sn->first = false;
+	events_table_free(&sn->before);
+	sn->before = sn->prev;
 	sn->prev = sn->cur;
 	sn->cur.slots = NULL;
 	sn->cur.count = 0;
-	events_table_free(&done);
 	index_cookies(sn);
 }
 
@@ -294,10 +302,8 @@ bool snapshot_key_of_cookie(const struct snapshot *sn, uint64_t cookie, struct e
 	if (cookie == 0 || !c->slots)
 		return false;
 	for (size_t j = cookie_hash(cookie) & c->mask; c->slots[j]; j = (j + 1) & c->mask) {
-		const struct events_entry *e = &sn->prev.slots[c->slots[j] - 1];
-
-		if (e->cookie == cookie) {
-			*key = e->key;
+		if (c->slots[j]->cookie == cookie) {
+			*key = c->slots[j]->key;
 			return true;
 		}
 	}
@@ -306,5 +312,6 @@ bool snapshot_key_of_cookie(const struct snapshot *sn, uint64_t cookie, struct e
 
 bool snapshot_knows(const struct snapshot *sn, const struct events_key *key)
 {
-	return events_table_find(&sn->cur, key) || events_table_find(&sn->prev, key);
+	return events_table_find(&sn->cur, key) || events_table_find(&sn->prev, key) ||
+	       events_table_find(&sn->before, key);
 }

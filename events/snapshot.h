@@ -77,16 +77,21 @@ void events_sock_of(const struct events_key *key, uint8_t state, struct tcpstat_
  */
 bool events_state_since(const struct tcpstat_sock *s, uint64_t now_ms, uint64_t *since_ms);
 
-/* The last snapshot's sockets by cookie: slot numbers of prev, open addressing. */
+/* The last two snapshots' sockets by cookie (open addressing; NULL: empty). */
 struct events_cookies {
-	size_t *slots;            /* prev's slot + 1; 0: empty */
+	const struct events_entry **slots;
 	size_t mask;
 };
 
 /* Two snapshots: the previous one, and the one being taken. */
 struct snapshot {
 	struct events_table prev, cur;
-	struct events_cookies by_cookie;   /* prev's, made by snapshot_next */
+	/*
+	 * The one before prev, kept one poll longer: a destroy report read
+	 * just after a poll may be of a socket that poll already told gone.
+	 */
+	struct events_table before;
+	struct events_cookies by_cookie;   /* prev's and before's, made by snapshot_next */
 	uint64_t now_ms;
 	const char *stamp;
 	const char *timestamp;      /* the same time in RFC 3339, for -j (NULL: none) */
@@ -116,11 +121,14 @@ int snapshot_gone(const struct snapshot *sn, events_emit_fn *emit, void *arg);
 /* Makes the snapshot just taken the previous one. */
 void snapshot_next(struct snapshot *sn);
 
-/* Whether key is in either snapshot (the one being taken or the one before). */
+/*
+ * Whether key is in the snapshot being taken, the last one, or the one
+ * before (whose sockets gone were told by the last).
+ */
 bool snapshot_knows(const struct snapshot *sn, const struct events_key *key);
 
 /*
- * The identity the last snapshot knew the socket of cookie by, into *key:
+ * The identity the last two snapshots knew the socket of cookie by, into *key:
  * a destroy report can come with its endpoints cleared (a reset by
  * SO_LINGER 0 disconnects the socket first). Returns whether it was found
  * (never for cookie 0, nor where no record had a cookie: /proc's).

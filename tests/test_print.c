@@ -897,6 +897,56 @@ static void test_events(void **state)
 	}
 }
 
+/*
+ * Gone, for the two sources: "older than tcpstat" for a socket there before
+ * it; the time in its state where known (a TIME_WAIT's timer, or the
+ * kernel), else the polling source's "seen" time, else nothing.
+ */
+static void test_event_gone_times(void **state)
+{
+	struct sock_spec tw = { AF_INET, "127.0.0.1", "127.0.0.1", 50178, 9999,
+				TCPSTAT_TIME_WAIT, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct tcpstat_sock s = make_sock(&tw);
+	struct out_event_detail unknown = { .time_us = 1 }, known = { .in_state_known = true,
+								      .in_state_us = 61234567 };
+	static const char head[] = "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was TIME_WAIT";
+	const struct {
+		struct out_event e;
+		const char *tail;
+	} cases[] = {
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .seen_ms = 999, .older = true },
+		  ", older than tcpstat, seen 0.9 s)\n" },
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .seen_ms = 900, .older = true,
+		    .in_state_known = true, .in_state_ms = 61299 },
+		  ", older than tcpstat, 61.2 s)\n" },
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .seen_ms = 63100, .in_state_known = true,
+		    .in_state_ms = 60050 },
+		  ", 60.0 s)\n" },
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .detail = &unknown, .older = true },
+		  ", older than tcpstat)\n" },
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .detail = &known, .older = true },
+		  ", older than tcpstat, 61.2 s)\n" },
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .detail = &known }, ", 61.2 s)\n" },
+		/* The polling source's own time is not the kernel's: a detail's wins. */
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .detail = &unknown, .in_state_known = true,
+		    .in_state_ms = 5000 }, ")\n" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct out_event e = cases[i].e;
+		char want[256];
+		char *got;
+
+		e.stamp = "13:02:11.204";
+		snprintf(want, sizeof(want), "%s%s", head, cases[i].tail);
+		got = event_text(&e);
+		if (strcmp(got, want) != 0)
+			fail_msg("case %zu:\n got \"%s\"\nwant \"%s\"", i, got, want);
+		free(got);
+	}
+}
+
 /* -E -P: the owner carried, last on the line as the listing's column; "-" when none is known. */
 static void test_event_owners(void **state)
 {
@@ -996,6 +1046,7 @@ int main(void)
 		cmocka_unit_test(test_header_row_alignment),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_event_owners),
+		cmocka_unit_test(test_event_gone_times),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_count),
 	};
