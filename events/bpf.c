@@ -205,6 +205,51 @@ static int owners_at_start(struct bpfsrc *b, struct tcpstat_error *err)
 	return dump_run(&req, on_start_owner, b, &res, err);
 }
 
+static int on_start_tw(const struct tcpstat_sock *s, const struct tcpstat_owners *o, void *arg)
+{
+	struct bpfsrc *b = arg;
+	struct events_key key;
+	struct tcpstat_sock clean;
+	uint64_t since_ms;
+
+	(void)o;
+	if (!(s->present & TCPSTAT_HAS_KERNEL_ID) ||
+	    !filter_match(b->cfg.dump->filter, s, NULL, FILTER_NO_OWNERS) ||
+	    !events_state_since(s, clock_now_ms(), &since_ms))
+		return 0;
+	/* Only what a timer event would give: no ifindex, no timer, as record_of makes it. */
+	events_key_of(s, &key);
+	events_sock_of(&key, s->state, &clean);
+	if (twt_prefill(&b->tw, s->cookie, &clean, since_ms * 1000) == TWT_LOST)
+		b->lost++;
+	return 0;
+}
+
+/*
+ * The TIME_WAITs older than tcpstat, from one netlink dump after the
+ * program is attached, so their end can say how long they lasted (60 s
+ * minus what their timer had left). Only those the filter may match: the
+ * others' timer events do not come to remove them. Where the dump fails
+ * they are told without a time, as before.
+ */
+static void tw_at_start(struct bpfsrc *b)
+{
+	struct dump_request req = *b->cfg.dump;
+	struct dump_result res;
+	struct tcpstat_error ignored;
+	struct filter tw;
+
+	filter_init(&tw);
+	if (filter_require(&tw, filter_leaf_states(&tw, 1u << TCPSTAT_TIME_WAIT)) < 0)
+		return;
+	req.filter = &tw;
+	req.backend = DUMP_NETLINK;
+	req.owners = false;
+	req.owners_later = true;
+	req.want = 0;
+	dump_run(&req, on_start_tw, b, &res, &ignored);
+}
+
 /*
  * The address of the kernel's TIME_WAIT timer handler, from /proc/kallsyms;
  * 0 where it is hidden (kptr_restrict shows zeros) or not there, or with
@@ -265,6 +310,8 @@ static int load(struct bpfsrc *b, struct tcpstat_error *err)
 		return load_error(err, errno, "attach to its tracepoints");
 	if (b->owners && (rc = owners_at_start(b, err)) < 0)
 		return rc;
+	if (b->tw_timers)
+		tw_at_start(b);
 	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.events), on_ring, b, NULL);
 	if (!b->rb)
 		return load_error(err, errno, "ring buffer");
@@ -541,7 +588,8 @@ static int tell_tracked(struct bpfsrc *b, const struct twt_told *t, enum twt_tel
 	struct out_event_detail d = { .in_state_known = t->in_state_known,
 				      .in_state_us = t->in_state_us };
 	struct out_event e = { .kind = tell == TWT_GONE ? OUT_EVENT_GONE : OUT_EVENT_CHANGE,
-			       .s = &t->s, .old_state = t->old_state };
+			       .s = &t->s, .old_state = t->old_state,
+			       .older = tell == TWT_GONE && t->older };
 
 	return emit_at(b, &e, t->at_us, &d, &t->owner);
 }

@@ -61,9 +61,8 @@ static int poll_open(void **state, const struct events_config *cfg, struct event
 	if (!p || snapshot_init(&p->sn) < 0) {
 		free(p);
 		return err_set(err, ENOMEM, "events table");
-	clock_rfc3339(clock_wall_us(), p->timestamp, sizeof(p->timestamp));
-	p->sn.timestamp = p->timestamp;
 	}
+	p->sn.timestamp = p->timestamp;
 	p->cfg = *cfg;
 	vec_init(&p->pending, sizeof(struct pending), MAX_PENDING);
 	vec_init(&p->held, sizeof(struct tcpstat_sock), 0);
@@ -103,22 +102,47 @@ static int on_snapshot(const struct tcpstat_sock *s, const struct tcpstat_owners
 }
 
 /*
+ * A reset by SO_LINGER 0 disconnects the socket before it is destroyed, so
+ * its report comes with the local address and the peer's port cleared
+ * (0.0.0.0:50178 to 127.0.0.1:*). Where the last poll saw that socket, its
+ * cookie gives the endpoints back, so the filters judge the real ones (and
+ * the poll's "gone" tells it, not a second line). A socket no poll saw
+ * keeps what the kernel sent.
+ */
+static void recover_endpoints(const struct poller *p, struct tcpstat_sock *s)
+{
+	struct events_key key;
+
+	if (!(s->present & TCPSTAT_HAS_KERNEL_ID) ||
+	    !snapshot_key_of_cookie(&p->sn, s->cookie, &key))
+		return;
+	s->netns = key.netns;
+	s->family = key.family;
+	s->local_port = key.local_port;
+	s->peer_port = key.peer_port;
+	memcpy(s->local_addr, key.local_addr, 16);
+	memcpy(s->peer_addr, key.peer_addr, 16);
+}
+
+/*
  * Destroy reports, kept until the next poll says whether they matter. The
  * kernel reports a destroyed socket as CLOSE: judge all but the state.
  */
-static int on_report(const struct tcpstat_sock *s, void *arg)
+static int on_report(const struct tcpstat_sock *report, void *arg)
 {
 	struct poller *p = arg;
-	struct pending item = { .state = s->state };
+	struct tcpstat_sock s = *report;
+	struct pending item = { .state = report->state };
 	static const struct tcpstat_owners none = { NULL, 0 };
-	/* With owners carried, a socket never seen had none that tcpstat knows. */
-	bool judged = p->cfg.owners ? filter_match(p->cfg.dump->filter, s, &none, FILTER_NO_STATE)
-		      : filter_match(p->cfg.dump->filter, s, NULL,
-				     FILTER_NO_STATE | FILTER_NO_OWNERS);
+	bool judged;
 
+	recover_endpoints(p, &s);
+	/* With owners carried, a socket never seen had none that tcpstat knows. */
+	judged = p->cfg.owners ? filter_match(p->cfg.dump->filter, &s, &none, FILTER_NO_STATE)
+		 : filter_match(p->cfg.dump->filter, &s, NULL, FILTER_NO_STATE | FILTER_NO_OWNERS);
 	if (!judged)
 		return 0;
-	events_key_of(s, &item.key);
+	events_key_of(&s, &item.key);
 	clock_wall(item.stamp, sizeof(item.stamp), false);
 	clock_rfc3339(clock_wall_us(), item.timestamp, sizeof(item.timestamp));
 	if (!vec_push(&p->pending, &item))
@@ -138,7 +162,7 @@ static int report_unseen(struct poller *p)
 	for (size_t i = 0; i < p->pending.len && rc == 0; i++) {
 		const struct pending *q = vec_at(&p->pending, i);
 		struct tcpstat_sock s;
-		struct out_event e = { OUT_EVENT_GONE_UNSEEN, q->stamp, &s, 0, 0, NULL, NULL, NULL, NULL };
+		struct out_event e = { OUT_EVENT_GONE_UNSEEN, q->stamp, &s, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 };
 
 		e.timestamp = q->timestamp;
 
@@ -281,6 +305,7 @@ static int poll_once(struct poller *p, struct tcpstat_error *err)
 	int rc;
 
 	clock_wall(p->stamp, sizeof(p->stamp), false);
+	clock_rfc3339(clock_wall_us(), p->timestamp, sizeof(p->timestamp));
 	if (snapshot_begin(&p->sn, clock_now_ms(), p->stamp) < 0)
 		return err_set(err, ENOMEM, "events table");
 	rc = owned ? dump_owned(p, &res, err) : dump_run(p->cfg.dump, on_snapshot, p, &res, err);

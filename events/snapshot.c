@@ -128,6 +128,21 @@ void snapshot_free(struct snapshot *sn)
 {
 	events_table_free(&sn->prev);
 	events_table_free(&sn->cur);
+	events_table_free(&sn->before);
+	free(sn->by_cookie.slots);
+	sn->by_cookie.slots = NULL;
+}
+
+bool events_state_since(const struct tcpstat_sock *s, uint64_t now_ms, uint64_t *since_ms)
+{
+	uint64_t age;
+
+	if (s->state != TCPSTAT_TIME_WAIT || s->timer != TCPSTAT_TIMER_TIMEWAIT ||
+	    s->timer_ms > EVENTS_TIME_WAIT_MS)
+		return false;
+	age = EVENTS_TIME_WAIT_MS - s->timer_ms;
+	*since_ms = now_ms > age ? now_ms - age : 0;
+	return true;
 }
 
 int snapshot_begin(struct snapshot *sn, uint64_t now_ms, const char *stamp)
@@ -140,15 +155,48 @@ int snapshot_begin(struct snapshot *sn, uint64_t now_ms, const char *stamp)
 
 static int emit_one(events_emit_fn *emit, void *arg, enum out_event_kind kind,
 		    const struct snapshot *sn, const struct events_key *key, uint8_t state,
-		    uint8_t old_state, uint64_t seen_ms)
+		    uint8_t old_state)
 {
 	struct tcpstat_sock s;
-	struct out_event e = { kind, sn->stamp, &s, old_state, seen_ms, NULL, NULL, NULL, NULL };
-
-	e.timestamp = sn->timestamp;
+	struct out_event e = { .kind = kind, .stamp = sn->stamp, .s = &s,
+			       .old_state = old_state, .timestamp = sn->timestamp };
 
 	events_sock_of(key, state, &s);
 	return emit(&e, arg);
+}
+
+/*
+ * Gone: how long tcpstat saw it, whether it was there before tcpstat, and
+ * how long it was in its state where its timer told when that began.
+ */
+static int emit_gone(events_emit_fn *emit, void *arg, const struct snapshot *sn,
+		     const struct events_entry *was)
+{
+	struct tcpstat_sock s;
+	struct out_event e = { .kind = OUT_EVENT_GONE, .stamp = sn->stamp, .s = &s,
+			       .seen_ms = sn->now_ms - was->first_ms, .timestamp = sn->timestamp };
+
+	e.older = was->older;
+	e.in_state_known = was->state_known && sn->now_ms >= was->state_ms;
+	e.in_state_ms = e.in_state_known ? sn->now_ms - was->state_ms : 0;
+	events_sock_of(&was->key, was->state, &s);
+	return emit(&e, arg);
+}
+
+/* What now carries from before (the same socket in the last snapshot, or NULL). */
+static void carry(struct events_entry *now, const struct events_entry *before,
+		  const struct tcpstat_sock *s, const struct snapshot *sn)
+{
+	now->first_ms = before ? before->first_ms : sn->now_ms;
+	now->older = before ? before->older : sn->first;
+	now->cookie = s->present & TCPSTAT_HAS_KERNEL_ID ? s->cookie : 0;
+	/* In the same state: it began when it was first seen in it. */
+	if (before && before->state == s->state) {
+		now->state_known = before->state_known;
+		now->state_ms = before->state_ms;
+		return;
+	}
+	now->state_known = events_state_since(s, sn->now_ms, &now->state_ms);
 }
 
 int snapshot_add(struct snapshot *sn, const struct tcpstat_sock *s, events_emit_fn *emit,
@@ -167,16 +215,16 @@ int snapshot_add(struct snapshot *sn, const struct tcpstat_sock *s, events_emit_
 	if (!added)
 		return 0;
 	before = events_table_find(&sn->prev, &key);
-	now->first_ms = before ? before->first_ms : sn->now_ms;
+	carry(now, before, s, sn);
 	if (before)
 		before->seen = true;
 	if (sn->first)
 		return 0;
 	if (!before)
-		return emit_one(emit, arg, OUT_EVENT_NEW, sn, &key, s->state, 0, 0);
+		return emit_one(emit, arg, OUT_EVENT_NEW, sn, &key, s->state, 0);
 	if (before->state != s->state)
 		return emit_one(emit, arg, OUT_EVENT_CHANGE, sn, &key, s->state,
-				before->state, 0);
+				before->state);
 	return 0;
 }
 
@@ -188,24 +236,82 @@ int snapshot_gone(const struct snapshot *sn, events_emit_fn *emit, void *arg)
 		const struct events_entry *e = &sn->prev.slots[i];
 
 		if (e->used && !e->seen)
-			rc = emit_one(emit, arg, OUT_EVENT_GONE, sn, &e->key, e->state, 0,
-				      sn->now_ms - e->first_ms);
+			rc = emit_gone(emit, arg, sn, e);
 	}
 	return rc;
 }
 
+static size_t cookie_hash(uint64_t cookie)
+{
+	uint64_t h = cookie * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* Adds table's sockets that have a cookie to the index c (room made by the caller). */
+static void index_table(struct events_cookies *c, const struct events_table *table)
+{
+	for (size_t i = 0; table->slots && i <= table->mask; i++) {
+		const struct events_entry *e = &table->slots[i];
+		size_t j;
+
+		if (!e->used || e->cookie == 0)
+			continue;
+		for (j = cookie_hash(e->cookie) & c->mask; c->slots[j]; j = (j + 1) & c->mask)
+			;
+		c->slots[j] = e;
+	}
+}
+
+/*
+ * prev's and before's sockets by cookie (prev's first: the newer), for the
+ * destroy reports read before the next poll. Out of memory, the index
+ * stays empty: reports are then judged by the endpoints they came with.
+ */
+static void index_cookies(struct snapshot *sn)
+{
+	struct events_cookies *c = &sn->by_cookie;
+	size_t cap = 16;
+
+	free(c->slots);
+	while (cap < 2 * (sn->prev.count + sn->before.count) && cap < SIZE_MAX / 4)
+		cap *= 2;
+	c->slots = calloc(cap, sizeof(*c->slots));
+	c->mask = cap - 1;
+	if (!c->slots)
+		return;
+	index_table(c, &sn->prev);
+	index_table(c, &sn->before);
+}
+
 void snapshot_next(struct snapshot *sn)
 {
-	struct events_table done = sn->prev;
-
 	sn->first = false;
+	events_table_free(&sn->before);
+	sn->before = sn->prev;
 	sn->prev = sn->cur;
 	sn->cur.slots = NULL;
 	sn->cur.count = 0;
-	events_table_free(&done);
+	index_cookies(sn);
+}
+
+bool snapshot_key_of_cookie(const struct snapshot *sn, uint64_t cookie, struct events_key *key)
+{
+	const struct events_cookies *c = &sn->by_cookie;
+
+	if (cookie == 0 || !c->slots)
+		return false;
+	for (size_t j = cookie_hash(cookie) & c->mask; c->slots[j]; j = (j + 1) & c->mask) {
+		if (c->slots[j]->cookie == cookie) {
+			*key = c->slots[j]->key;
+			return true;
+		}
+	}
+	return false;
 }
 
 bool snapshot_knows(const struct snapshot *sn, const struct events_key *key)
 {
-	return events_table_find(&sn->cur, key) || events_table_find(&sn->prev, key);
+	return events_table_find(&sn->cur, key) || events_table_find(&sn->prev, key) ||
+	       events_table_find(&sn->before, key);
 }

@@ -30,9 +30,13 @@ struct events_key {
 struct events_entry {
 	struct events_key key;
 	uint64_t first_ms;        /* when it was first seen */
+	uint64_t cookie;          /* the kernel's socket id (netlink), 0: none */
+	uint64_t state_ms;        /* when it entered its state, if state_known */
 	uint8_t state;
 	bool used;
 	bool seen;                /* seen again in the current snapshot */
+	bool state_known;         /* its timer told when it entered its state (TIME_WAIT) */
+	bool older;               /* in the first snapshot: there before tcpstat */
 };
 
 /* Sockets by identity: open addressing with linear probing. */
@@ -58,9 +62,36 @@ void events_key_of(const struct tcpstat_sock *s, struct events_key *key);
 /* A record with key's family and endpoints (and state), zero elsewhere, for printing. */
 void events_sock_of(const struct events_key *key, uint8_t state, struct tcpstat_sock *s);
 
+/*
+ * How long a TIME_WAIT lasts: the kernel's TCP_TIMEWAIT_LEN, fixed at 60 s
+ * (no sysctl changes it; a FIN that comes again restarts it).
+ */
+#define EVENTS_TIME_WAIT_MS 60000u
+
+/*
+ * When s entered its state, as far as its own timer tells at now_ms: a
+ * TIME_WAIT's timer was armed for EVENTS_TIME_WAIT_MS when it began, so it
+ * began EVENTS_TIME_WAIT_MS minus the time left before now_ms (an overdue
+ * timer reads 0). Other states' timers say nothing of their start. Returns
+ * whether *since_ms was set.
+ */
+bool events_state_since(const struct tcpstat_sock *s, uint64_t now_ms, uint64_t *since_ms);
+
+/* The last two snapshots' sockets by cookie (open addressing; NULL: empty). */
+struct events_cookies {
+	const struct events_entry **slots;
+	size_t mask;
+};
+
 /* Two snapshots: the previous one, and the one being taken. */
 struct snapshot {
 	struct events_table prev, cur;
+	/*
+	 * The one before prev, kept one poll longer: a destroy report read
+	 * just after a poll may be of a socket that poll already told gone.
+	 */
+	struct events_table before;
+	struct events_cookies by_cookie;   /* prev's and before's, made by snapshot_next */
 	uint64_t now_ms;
 	const char *stamp;
 	const char *timestamp;      /* the same time in RFC 3339, for -j (NULL: none) */
@@ -90,7 +121,18 @@ int snapshot_gone(const struct snapshot *sn, events_emit_fn *emit, void *arg);
 /* Makes the snapshot just taken the previous one. */
 void snapshot_next(struct snapshot *sn);
 
-/* Whether key is in either snapshot (the one being taken or the one before). */
+/*
+ * Whether key is in the snapshot being taken, the last one, or the one
+ * before (whose sockets gone were told by the last).
+ */
 bool snapshot_knows(const struct snapshot *sn, const struct events_key *key);
+
+/*
+ * The identity the last two snapshots knew the socket of cookie by, into *key:
+ * a destroy report can come with its endpoints cleared (a reset by
+ * SO_LINGER 0 disconnects the socket first). Returns whether it was found
+ * (never for cookie 0, nor where no record had a cookie: /proc's).
+ */
+bool snapshot_key_of_cookie(const struct snapshot *sn, uint64_t cookie, struct events_key *key);
 
 #endif

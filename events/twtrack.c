@@ -144,8 +144,25 @@ static void tell_gone(const struct twt_entry *e, uint64_t at_us, struct twt_told
 	told_of(e, out);
 	out->old_state = e->state;
 	out->at_us = at_us;
-	out->in_state_known = e->since_known && at_us >= e->since_us;
+	out->in_state_known = (e->since_known || e->older) && at_us >= e->since_us;
 	out->in_state_us = out->in_state_known ? at_us - e->since_us : 0;
+	/* Its socket's CLOSE not seen here: it began before tcpstat did. */
+	out->older = !e->since_known;
+}
+
+enum twt_tell twt_prefill(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,
+			  uint64_t since_us)
+{
+	struct twt_entry *e;
+
+	if (cookie == 0 || find(t, cookie))
+		return TWT_NOTHING;
+	e = add(t, cookie, s);
+	if (!e)
+		return TWT_LOST;
+	e->older = true;
+	e->since_us = since_us;
+	return TWT_NOTHING;
 }
 
 enum twt_tell twt_arm(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,
@@ -179,7 +196,9 @@ enum twt_tell twt_close(struct twt *t, uint64_t cookie, uint8_t old_state, uint6
 	*held = false;
 	if (!e || e->since_known)
 		return TWT_NOTHING;
+	/* Found at start but armed just before its CLOSE: tcpstat saw it begin after all. */
 	e->since_known = true;
+	e->older = false;
 	if (e->owner_pid == 0)
 		set_owner(e, owner);
 	if (e->state == old_state) {
@@ -209,6 +228,7 @@ enum twt_tell twt_change(struct twt *t, uint64_t cookie, uint8_t new_state, uint
 	e->state = new_state;
 	e->since_us = at_us;
 	e->since_known = true;
+	e->older = false;
 	return TWT_CHANGE;
 }
 

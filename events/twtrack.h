@@ -35,6 +35,7 @@ struct twt_entry {
 	char owner_comm[TCPSTAT_COMM_MAX];
 	uint8_t state;              /* its substate */
 	bool since_known;           /* its socket's CLOSE was seen here */
+	bool older;                 /* there before tcpstat (twt_prefill): since_us from its timer */
 };
 
 /* The minisockets by cookie: open addressing, linear probing, grown by doubling. */
@@ -60,6 +61,7 @@ struct twt_told {
 	uint64_t at_us;
 	uint64_t in_state_us;       /* in old_state (CHANGE) or its state (GONE) */
 	bool in_state_known;
+	bool older;                 /* GONE: it was there before tcpstat (its start not seen here) */
 };
 
 /* Returns 0 or -ENOMEM. */
@@ -67,6 +69,13 @@ int twt_init(struct twt *t, size_t max);
 void twt_free(struct twt *t);
 const struct twt_entry *twt_find(const struct twt *t, uint64_t cookie);
 
+/*
+ * A minisocket there before tcpstat, in s->state since since_us (for a
+ * TIME_WAIT, its timer tells: see events_state_since), found by a dump at
+ * start. One already followed is left as its events made it.
+ */
+enum twt_tell twt_prefill(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,
+			  uint64_t since_us);
 /* Its timer armed at at_us; s->state is its substate. */
 enum twt_tell twt_arm(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,
 		      const struct tcpstat_owner *owner, uint64_t at_us, struct twt_told *out);

@@ -272,6 +272,16 @@ static int json_event(struct out *o, const struct out_event *e)
 	if (e->kind == OUT_EVENT_GONE) {
 		out_json_key(l, "seen_ms", false);
 		line_u64(l, e->seen_ms);
+		/* The polling source's time in the state: a TIME_WAIT's, from its timer. */
+		if (!e->detail && e->in_state_known) {
+			out_json_key(l, "in_state_ms", false);
+			line_u64(l, e->in_state_ms);
+		}
+	}
+	/* As the table's "older than tcpstat": seen_ms counts from tcpstat's start. */
+	if (e->kind == OUT_EVENT_GONE && e->older) {
+		out_json_key(l, "older_than_tcpstat", false);
+		line_puts(l, "true");
 	}
 	if (e->kind == OUT_EVENT_GONE_UNSEEN) {
 		out_json_key(l, "between_polls", false);

@@ -60,6 +60,15 @@ struct out_event {
 	/* Its owners, carried from when it had a descriptor (cfg->owners), else NULL. */
 	const struct tcpstat_owners *owners;
 	const char *timestamp;        /* -j: RFC 3339 to the microsecond, else NULL */
+	/*
+	 * GONE: it was there before tcpstat (in its first poll; for the eBPF
+	 * source, a minisocket it did not see begin), so seen_ms counts from
+	 * tcpstat's start, not the socket's.
+	 */
+	bool older;
+	/* GONE, the polling source: in_state_ms, its time in its state, is known (TIME_WAIT). */
+	bool in_state_known;
+	uint64_t in_state_ms;
 };
 
 /* The per-state counts of -S: by_state[1..11], and the total (any state). */

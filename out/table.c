@@ -187,23 +187,38 @@ static void put_detail(struct line *l, const struct out_event_detail *d)
 	}
 }
 
-/* " gone (was TIME_WAIT, 60.0 s)": how long it was in that state, as the kernel told. */
-static void put_gone_detail(struct line *l, const struct out_event *e)
+/* "61.2": milliseconds as seconds to the tenth. */
+static void put_seconds(struct line *l, uint64_t ms)
 {
-	uint64_t ms = e->detail->in_state_us / 1000;
-
-	line_puts(l, " gone (was ");
-	line_puts(l, out_state_name(e->s->state));
-	/* Older than tcpstat: how long it was there is not known. */
-	if (!e->detail->in_state_known) {
-		line_putc(l, ')');
-		return;
-	}
-	line_puts(l, ", ");
 	line_u64(l, ms / 1000);
 	line_putc(l, '.');
 	line_u64(l, ms % 1000 / 100);
-	line_puts(l, " s)");
+}
+
+/*
+ * " gone (was TIME_WAIT, older than tcpstat, 60.0 s)": "older than
+ * tcpstat" for a socket there before it; then how long it was in that
+ * state where that is known (the kernel told, or its timer), else, with
+ * the polling source, how long tcpstat saw it ("seen 0.9 s").
+ */
+static void put_gone(struct line *l, const struct out_event *e)
+{
+	bool known = e->detail ? e->detail->in_state_known : e->in_state_known;
+
+	line_puts(l, " gone (was ");
+	line_puts(l, out_state_name(e->s->state));
+	if (e->older)
+		line_puts(l, ", older than tcpstat");
+	if (known) {
+		line_puts(l, ", ");
+		put_seconds(l, e->detail ? e->detail->in_state_us / 1000 : e->in_state_ms);
+		line_puts(l, " s");
+	} else if (!e->detail) {
+		line_puts(l, ", seen ");
+		put_seconds(l, e->seen_ms);
+		line_puts(l, " s");
+	}
+	line_putc(l, ')');
 }
 
 /* "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 ESTABLISHED -> FIN_WAIT2" */
@@ -235,17 +250,7 @@ static int table_event(struct out *o, const struct out_event *e)
 			put_detail(l, e->detail);
 		break;
 	case OUT_EVENT_GONE:
-		if (e->detail) {
-			put_gone_detail(l, e);
-			break;
-		}
-		line_puts(l, " gone (was ");
-		line_puts(l, out_state_name(e->s->state));
-		line_puts(l, ", seen ");
-		line_u64(l, e->seen_ms / 1000);
-		line_putc(l, '.');
-		line_u64(l, e->seen_ms % 1000 / 100);
-		line_puts(l, " s)");
+		put_gone(l, e);
 		break;
 	case OUT_EVENT_GONE_UNSEEN:
 		line_puts(l, " gone (was ");

@@ -333,18 +333,18 @@ static void test_json_events(void **state)
 		const char *event, *tail;
 		bool v6;
 	} cases[] = {
-		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL }, "new", ",\"state\":\"ESTABLISHED\"}\n",
+		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "new", ",\"state\":\"ESTABLISHED\"}\n",
 		  false },
-		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL }, "new", ",\"state\":\"LISTEN\"}\n", true },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL, NULL, NULL }, "change",
+		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "new", ",\"state\":\"LISTEN\"}\n", true },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "change",
 		  ",\"state\":\"ESTABLISHED\",\"old_state\":\"SYN_SENT\"}\n", false },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, 99, 0, NULL, NULL, NULL, NULL }, "change",
+		{ { OUT_EVENT_CHANGE, stamp, &s4, 99, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "change",
 		  ",\"state\":\"ESTABLISHED\",\"old_state\":\"?\"}\n", false },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL, NULL, NULL }, "gone",
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL, NULL, NULL, false, false, 0 }, "gone",
 		  ",\"state\":\"ESTABLISHED\",\"seen_ms\":12345}\n", false },
-		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL }, "gone",
+		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "gone",
 		  ",\"state\":\"LISTEN\",\"seen_ms\":0}\n", true },
-		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL }, "gone",
+		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 }, "gone",
 		  ",\"state\":\"ESTABLISHED\",\"between_polls\":true}\n", false },
 	};
 
@@ -367,7 +367,7 @@ static void test_json_events(void **state)
 	}
 	/* The whole first line, spelled out once. */
 	struct capture c;
-	struct out_event e = { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL };
+	struct out_event e = { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 };
 
 	capture_open(&c, &json_cfg);
 	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
@@ -443,7 +443,7 @@ static void test_json_write_error(void **state)
 {
 	struct tcpstat_sock s = v6_listener();
 	struct out_row r = { .s = &s, .owners = NULL };
-	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL, NULL, NULL };
+	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 };
 	struct out_summary sum = { { 0 }, 0, NULL, 0 };
 	char backing[64] = "";
 	FILE *f = fmemopen(backing, sizeof(backing), "r");
@@ -677,6 +677,47 @@ static void test_json_event_owners(void **state)
 	free(c.buf);
 }
 
+/*
+ * Gone's times as keys: seen_ms as always; in_state_ms where the polling
+ * source knows it (an integer: milliseconds); older_than_tcpstat where the
+ * table says "older than tcpstat", for either source.
+ */
+static void test_json_gone_times(void **state)
+{
+	struct tcpstat_sock s4;
+	struct out_event_detail unknown = { .time_us = 7 };
+	struct out_event e = { .kind = OUT_EVENT_GONE, .stamp = "t", .s = &s4, .seen_ms = 900,
+			       .older = true, .in_state_known = true, .in_state_ms = 61299 };
+	static const char head[] =
+		"{\"time\":\"t\",\"event\":\"gone\",\"proto\":\"tcp\",\"local_addr\":\"0.0.0.0\","
+		"\"local_port\":0,\"peer_addr\":\"0.0.0.0\",\"peer_port\":0,\"state\":\"TIME_WAIT\",";
+	char want[1024];
+	struct capture c;
+
+	(void)state;
+	memset(&s4, 0, sizeof(s4));
+	s4.family = AF_INET;
+	s4.state = TCPSTAT_TIME_WAIT;
+	capture_open(&c, &json_cfg);
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	e.older = false;
+	e.in_state_known = false;
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	/* The eBPF source: its detail's keys; in_state_ms only from there. */
+	e.older = true;
+	e.in_state_known = true;
+	e.seen_ms = 0;
+	e.detail = &unknown;
+	assert_int_equal(c.o.fmt->event(&c.o, &e), 0);
+	capture_close(&c);
+	snprintf(want, sizeof(want),
+		 "%s\"seen_ms\":900,\"in_state_ms\":61299,\"older_than_tcpstat\":true}\n"
+		 "%s\"seen_ms\":900}\n"
+		 "%s\"seen_ms\":0,\"older_than_tcpstat\":true,\"time_us\":7}\n", head, head, head);
+	assert_string_equal(c.buf, want);
+	free(c.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -696,6 +737,7 @@ int main(void)
 		cmocka_unit_test(test_json_info_memory),
 		cmocka_unit_test(test_info_columns),
 		cmocka_unit_test(test_json_event_owners),
+		cmocka_unit_test(test_json_gone_times),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -728,7 +728,7 @@ static void test_row_write_error(void **state)
 	struct tcpstat_sock s = make_sock(&c->sock);
 	struct out_config cfg = table_config(false, false);
 	struct out_row r = { .s = &s, .owners = NULL };
-	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL, NULL, NULL };
+	struct out_event e = { OUT_EVENT_NEW, "13:02:11.204", &s, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 };
 	struct out_summary sum = { { 0 }, 0, NULL, 0 };
 	char backing[TEST_LINE_MAX] = "";
 	FILE *f = fmemopen(backing, sizeof(backing), "r");
@@ -862,27 +862,27 @@ static void test_events(void **state)
 		struct out_event e;
 		const char *want;
 	} cases[] = {
-		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_NEW, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 new ESTABLISHED\n" },
-		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_NEW, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 [::1]:9999 [::]:* new LISTEN\n" },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, TCPSTAT_SYN_SENT, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 SYN_SENT -> ESTABLISHED\n" },
-		{ { OUT_EVENT_CHANGE, stamp, &s4, 200, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_CHANGE, stamp, &s4, 200, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 ? -> ESTABLISHED\n" },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 12345, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 12.3 s)\n" },
 		/* tenths truncated, not rounded */
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 999, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 999, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 0.9 s)\n" },
-		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s6, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 [::1]:9999 [::]:* gone (was LISTEN, seen 0.0 s)\n" },
-		{ { OUT_EVENT_GONE, stamp, &s4, 0, 3600050, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_GONE, stamp, &s4, 0, 3600050, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "seen 3600.0 s)\n" },
-		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL },
+		{ { OUT_EVENT_GONE_UNSEEN, stamp, &s4, 0, 0, NULL, NULL, NULL, NULL, false, false, 0 },
 		  "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was ESTABLISHED, "
 		  "between polls)\n" },
 	};
@@ -893,6 +893,56 @@ static void test_events(void **state)
 
 		if (strcmp(got, cases[i].want) != 0)
 			fail_msg("case %zu:\n got \"%s\"\nwant \"%s\"", i, got, cases[i].want);
+		free(got);
+	}
+}
+
+/*
+ * Gone, for the two sources: "older than tcpstat" for a socket there before
+ * it; the time in its state where known (a TIME_WAIT's timer, or the
+ * kernel), else the polling source's "seen" time, else nothing.
+ */
+static void test_event_gone_times(void **state)
+{
+	struct sock_spec tw = { AF_INET, "127.0.0.1", "127.0.0.1", 50178, 9999,
+				TCPSTAT_TIME_WAIT, 0, 0, 0, 0, 0, 0, 0, 0 };
+	struct tcpstat_sock s = make_sock(&tw);
+	struct out_event_detail unknown = { .time_us = 1 }, known = { .in_state_known = true,
+								      .in_state_us = 61234567 };
+	static const char head[] = "13:02:11.204 127.0.0.1:50178 127.0.0.1:9999 gone (was TIME_WAIT";
+	const struct {
+		struct out_event e;
+		const char *tail;
+	} cases[] = {
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .seen_ms = 999, .older = true },
+		  ", older than tcpstat, seen 0.9 s)\n" },
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .seen_ms = 900, .older = true,
+		    .in_state_known = true, .in_state_ms = 61299 },
+		  ", older than tcpstat, 61.2 s)\n" },
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .seen_ms = 63100, .in_state_known = true,
+		    .in_state_ms = 60050 },
+		  ", 60.0 s)\n" },
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .detail = &unknown, .older = true },
+		  ", older than tcpstat)\n" },
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .detail = &known, .older = true },
+		  ", older than tcpstat, 61.2 s)\n" },
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .detail = &known }, ", 61.2 s)\n" },
+		/* The polling source's own time is not the kernel's: a detail's wins. */
+		{ { .kind = OUT_EVENT_GONE, .s = &s, .detail = &unknown, .in_state_known = true,
+		    .in_state_ms = 5000 }, ")\n" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct out_event e = cases[i].e;
+		char want[256];
+		char *got;
+
+		e.stamp = "13:02:11.204";
+		snprintf(want, sizeof(want), "%s%s", head, cases[i].tail);
+		got = event_text(&e);
+		if (strcmp(got, want) != 0)
+			fail_msg("case %zu:\n got \"%s\"\nwant \"%s\"", i, got, want);
 		free(got);
 	}
 }
@@ -996,6 +1046,7 @@ int main(void)
 		cmocka_unit_test(test_header_row_alignment),
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_event_owners),
+		cmocka_unit_test(test_event_gone_times),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_count),
 	};

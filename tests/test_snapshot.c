@@ -62,6 +62,8 @@ struct seen_event {
 	struct tcpstat_sock s;       /* a copy: the event's record is borrowed */
 	uint8_t old_state;
 	uint64_t seen_ms;
+	bool older, in_state_known;
+	uint64_t in_state_ms;
 };
 
 struct events_log {
@@ -84,6 +86,9 @@ static int record_event(const struct out_event *e, void *arg)
 	log->list[log->n].s = *e->s;
 	log->list[log->n].old_state = e->old_state;
 	log->list[log->n].seen_ms = e->seen_ms;
+	log->list[log->n].older = e->older;
+	log->list[log->n].in_state_known = e->in_state_known;
+	log->list[log->n].in_state_ms = e->in_state_ms;
 	log->n++;
 	if (log->stop_after > 0 && log->n == (size_t)log->stop_after)
 		return -1234;
@@ -330,10 +335,17 @@ static void test_snapshot_knows(void **state)
 	assert_false(snapshot_knows(&sn, &k_none));
 	assert_int_equal(snapshot_gone(&sn, record_event, &log), 0);
 	snapshot_next(&sn);
-	/* old was not in the snapshot just taken: forgotten now. */
-	assert_false(snapshot_knows(&sn, &k_old));
+	/*
+	 * old was not in the snapshot just taken, which told it gone: still
+	 * known until the next one, so a destroy report read late is not
+	 * told again; forgotten after.
+	 */
+	assert_true(snapshot_knows(&sn, &k_old));
 	assert_true(snapshot_knows(&sn, &k_cur));
 	assert_int_equal(log.n, 2);                    /* cur new, old gone */
+	take(&sn, 3000, "t3", &cur, 1, &log);
+	assert_false(snapshot_knows(&sn, &k_old));
+	assert_true(snapshot_knows(&sn, &k_cur));
 	snapshot_free(&sn);
 	log_free(&log);
 }
@@ -534,6 +546,143 @@ static void test_key_round_trip(void **state)
 	assert_true(memcmp(&a, &b, sizeof(a)) != 0);
 }
 
+/* ---- a socket's time in its state, and sockets older than tcpstat ------------------- */
+
+/* A TIME_WAIT with left ms on its timer. */
+static struct tcpstat_sock time_wait(unsigned n, uint32_t left)
+{
+	struct tcpstat_sock s = sock_n(n, TCPSTAT_TIME_WAIT);
+
+	s.timer = TCPSTAT_TIMER_TIMEWAIT;
+	s.timer_ms = left;
+	return s;
+}
+
+/* A TIME_WAIT began 60 s (TCP_TIMEWAIT_LEN) before its timer ends; no other state says. */
+static void test_state_since(void **state)
+{
+	struct tcpstat_sock s = time_wait(1, 59100);
+	uint64_t since = 12345;
+
+	(void)state;
+	assert_true(events_state_since(&s, 100000, &since));
+	assert_int_equal(since, 100000 - 900);
+	s.timer_ms = 0;                       /* overdue: the wheel fires late */
+	assert_true(events_state_since(&s, 100000, &since));
+	assert_int_equal(since, 40000);
+	s.timer_ms = EVENTS_TIME_WAIT_MS;     /* just armed */
+	assert_true(events_state_since(&s, 100000, &since));
+	assert_int_equal(since, 100000);
+	s.timer_ms = 20000;                   /* 40 s old, the clock younger than that */
+	assert_true(events_state_since(&s, 1000, &since));
+	assert_int_equal(since, 0);
+	/* Longer than any TIME_WAIT: not one of the kernel's; left unknown. */
+	since = 777;
+	s.timer_ms = EVENTS_TIME_WAIT_MS + 1;
+	assert_false(events_state_since(&s, 100000, &since));
+	assert_int_equal(since, 777);
+	s = time_wait(1, 30000);
+	s.timer = TCPSTAT_TIMER_OFF;
+	assert_false(events_state_since(&s, 100000, &since));
+	/* A FIN_WAIT2 minisocket's timer (3 too) counts tcp_fin_timeout, not 60 s. */
+	s = time_wait(1, 30000);
+	s.state = TCPSTAT_FIN_WAIT2;
+	assert_false(events_state_since(&s, 100000, &since));
+	s = sock_n(1, TCPSTAT_ESTABLISHED);
+	s.timer = TCPSTAT_TIMER_KEEPALIVE;
+	s.timer_ms = 7000;
+	assert_false(events_state_since(&s, 100000, &since));
+	assert_int_equal(since, 777);
+}
+
+/*
+ * Gone: a TIME_WAIT there before tcpstat, with its real time in TIME_WAIT
+ * (from its timer at first sight, not its later readings); an ESTABLISHED
+ * there before, with only tcpstat's time; one that came later, neither.
+ */
+static void test_gone_older_and_in_state(void **state)
+{
+	struct snapshot sn;
+	struct events_log log = { 0 };
+	struct tcpstat_sock first[2] = { time_wait(1, 57000), sock_n(2, TCPSTAT_ESTABLISHED) };
+	struct tcpstat_sock later[3] = { time_wait(1, 1), sock_n(2, TCPSTAT_ESTABLISHED),
+					 sock_n(3, TCPSTAT_ESTABLISHED) };
+	struct tcpstat_sock last[2] = { time_wait(3, 59950) };
+
+	(void)state;
+	assert_int_equal(snapshot_init(&sn), 0);
+	take(&sn, 100000, "t1", first, 2, &log);
+	/* Its timer read again: what counts is the first reading in that state. */
+	take(&sn, 100100, "t2", later, 3, &log);
+	assert_int_equal(log.n, 1);                   /* 3 new */
+	log_reset(&log);
+	take(&sn, 100500, "t3", &later[2], 1, &log);
+	assert_int_equal(log.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct seen_event *g = &log.list[i];
+
+		assert_int_equal(g->kind, OUT_EVENT_GONE);
+		assert_true(g->older);
+		assert_int_equal(g->seen_ms, 500);
+		if (g->s.state == TCPSTAT_TIME_WAIT) {
+			assert_true(g->in_state_known);
+			assert_int_equal(g->in_state_ms, 3000 + 500);
+		} else {
+			assert_int_equal(g->s.state, TCPSTAT_ESTABLISHED);
+			assert_false(g->in_state_known);
+			assert_int_equal(g->in_state_ms, 0);
+		}
+	}
+	/* Seen come after tcpstat started: not older; its TIME_WAIT from the poll that saw it. */
+	log_reset(&log);
+	take(&sn, 100600, "t4", last, 1, &log);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(log.list[0].kind, OUT_EVENT_CHANGE);
+	log_reset(&log);
+	take(&sn, 161000, "t5", NULL, 0, &log);
+	assert_int_equal(log.n, 1);
+	assert_false(log.list[0].older);
+	assert_true(log.list[0].in_state_known);
+	assert_int_equal(log.list[0].in_state_ms, 50 + 60400);
+	assert_int_equal(log.list[0].seen_ms, 161000 - 100100);
+	snapshot_free(&sn);
+	log_free(&log);
+}
+
+/* A destroy report's cleared endpoints, given back by the cookie the last two polls saw. */
+static void test_key_of_cookie(void **state)
+{
+	struct snapshot sn;
+	struct events_log log = { 0 };
+	struct tcpstat_sock socks[3] = { sock_n(1, TCPSTAT_ESTABLISHED), sock_n(2, TCPSTAT_ESTABLISHED),
+					 sock_n(3, TCPSTAT_LISTEN) };
+	struct events_key key, want;
+
+	(void)state;
+	socks[0].present = TCPSTAT_HAS_KERNEL_ID;
+	socks[0].cookie = 0xc0ffee;
+	socks[1].present = TCPSTAT_HAS_KERNEL_ID;
+	socks[1].cookie = 0;                          /* none given */
+	socks[2].cookie = 0xbeef;                     /* not filled (/proc): not used */
+	assert_int_equal(snapshot_init(&sn), 0);
+	assert_false(snapshot_key_of_cookie(&sn, 0xc0ffee, &key));
+	take(&sn, 1000, "t1", socks, 3, &log);
+	events_key_of(&socks[0], &want);
+	memset(&key, 0, sizeof(key));
+	assert_true(snapshot_key_of_cookie(&sn, 0xc0ffee, &key));
+	assert_memory_equal(&key, &want, sizeof(key));
+	assert_false(snapshot_key_of_cookie(&sn, 0, &key));
+	assert_false(snapshot_key_of_cookie(&sn, 0xbeef, &key));
+	assert_false(snapshot_key_of_cookie(&sn, 0xc0ffef, &key));
+	/* Gone in the next poll: still known by cookie until the one after. */
+	take(&sn, 2000, "t2", &socks[2], 1, &log);
+	assert_true(snapshot_key_of_cookie(&sn, 0xc0ffee, &key));
+	take(&sn, 3000, "t3", &socks[2], 1, &log);
+	assert_false(snapshot_key_of_cookie(&sn, 0xc0ffee, &key));
+	snapshot_free(&sn);
+	log_free(&log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +697,9 @@ int main(void)
 		cmocka_unit_test(test_many_sockets),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_key_round_trip),
+		cmocka_unit_test(test_state_since),
+		cmocka_unit_test(test_gone_older_and_in_state),
+		cmocka_unit_test(test_key_of_cookie),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,8 @@
  * test_twtrack.c - the minisockets followed by their timer's events
  * (events/twtrack.c), on hand-made sequences of the kernel's: entry,
  * expiry, a kill told after its grace, a renewal that is no kill, a real
- * CLOSE, a FIN_WAIT2 minisocket held, sockets older than tcpstat, the
+ * CLOSE, a FIN_WAIT2 minisocket held, sockets older than tcpstat (and
+ * those found at start, twt_prefill), the
  * table's growth, removal and bound.
  */
 #include <setjmp.h>
@@ -78,6 +79,7 @@ static void test_entry_and_expiry(void **state)
 	assert_int_equal(told.s.state, TCPSTAT_TIME_WAIT);
 	assert_true(told.in_state_known);
 	assert_int_equal(told.in_state_us, 61000001 - 1001);
+	assert_false(told.older);
 	assert_null(twt_find(&t, 7));
 	assert_int_equal(t.count, 0);
 	/* The stop was the expiry's: nothing left to settle. */
@@ -207,15 +209,66 @@ static void test_older_than_tcpstat(void **state)
 	assert_int_equal(twt_init(&t, 16), 0);
 	assert_int_equal(twt_expire(&t, 13, &tw, 5000, &told), TWT_GONE);
 	assert_false(told.in_state_known);
+	assert_true(told.older);
 	assert_int_equal(told.s.local_port, 40005);
 	assert_int_equal(twt_stop(&t, 14, &tw, 6000), TWT_NOTHING);
 	twt_settle(&t, 6000 + TWT_KILL_GRACE_US, log_gone, &g);
 	assert_int_equal(g.n, 1);
 	assert_false(g.told[0].in_state_known);
+	assert_true(g.told[0].older);
 	/* Renewed before tcpstat saw its CLOSE: still not known. */
 	twt_arm(&t, 15, &tw, &nobody, 7000, &told);
 	assert_int_equal(twt_expire(&t, 15, &tw, 8000, &told), TWT_GONE);
 	assert_false(told.in_state_known);
+	assert_true(told.older);
+	twt_free(&t);
+}
+
+/*
+ * Found at start (a dump), in TIME_WAIT since its timer says: its end
+ * tells that time, and that it is older than tcpstat; renewed, the same.
+ * One armed and closed just after (the dump raced its events) is told as
+ * tcpstat saw it begin.
+ */
+static void test_prefill(void **state)
+{
+	struct tcpstat_sock tw = sock_in(TCPSTAT_TIME_WAIT, 40010);
+	struct twt t;
+	struct twt_told told;
+	struct gone_log g = { 0 };
+	bool held;
+
+	(void)state;
+	assert_int_equal(twt_init(&t, 2), 0);
+	assert_int_equal(twt_prefill(&t, 0, &tw, 1000), TWT_NOTHING);   /* no cookie: not followed */
+	assert_null(twt_find(&t, 0));
+	assert_int_equal(twt_prefill(&t, 21, &tw, 1000), TWT_NOTHING);
+	assert_int_equal(twt_arm(&t, 21, &tw, &nobody, 30000000, &told), TWT_NOTHING);  /* a FIN again */
+	assert_int_equal(twt_stop(&t, 21, &tw, 61000000), TWT_NOTHING);
+	twt_settle(&t, 61000000 + TWT_KILL_GRACE_US, log_gone, &g);
+	assert_int_equal(g.n, 1);
+	assert_true(g.told[0].in_state_known);
+	assert_int_equal(g.told[0].in_state_us, 61000000 - 1000);
+	assert_true(g.told[0].older);
+	assert_int_equal(g.told[0].s.local_port, 40010);
+	/* Its events came before the dump's entry was read: they tell. */
+	assert_int_equal(twt_prefill(&t, 22, &tw, 2000), TWT_NOTHING);
+	assert_int_equal(twt_arm(&t, 22, &tw, &nobody, 2500, &told), TWT_NOTHING);
+	assert_int_equal(twt_close(&t, 22, TCPSTAT_FIN_WAIT2, 2501, 40, &nobody, &held, &told),
+			 TWT_CHANGE);
+	assert_int_equal(twt_expire(&t, 22, &tw, 62000000, &told), TWT_GONE);
+	assert_int_equal(told.in_state_us, 62000000 - 2501);
+	assert_false(told.older);
+	/* One followed already is left as its events made it. */
+	into_time_wait(&t, 23, &tw, TCPSTAT_FIN_WAIT1, 5000);
+	assert_int_equal(twt_prefill(&t, 23, &tw, 1), TWT_NOTHING);
+	assert_int_equal(twt_expire(&t, 23, &tw, 7000, &told), TWT_GONE);
+	assert_int_equal(told.in_state_us, 2000);
+	assert_false(told.older);
+	/* The table's bound holds. */
+	assert_int_equal(twt_prefill(&t, 24, &tw, 1), TWT_NOTHING);
+	assert_int_equal(twt_prefill(&t, 25, &tw, 1), TWT_NOTHING);
+	assert_int_equal(twt_prefill(&t, 26, &tw, 1), TWT_LOST);
 	twt_free(&t);
 }
 
@@ -273,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_fin_wait2_held),
 		cmocka_unit_test(test_change_at_renewal),
 		cmocka_unit_test(test_older_than_tcpstat),
+		cmocka_unit_test(test_prefill),
 		cmocka_unit_test(test_owner_carried),
 		cmocka_unit_test(test_growth_removal_bound),
 	};
