@@ -615,7 +615,7 @@ static int on_timer(struct bpfsrc *b, const struct tcps_event *ev)
 	if (ev->kind == TCPS_TW_ARM)
 		tell = twt_arm(&b->tw, ev->cookie, &s, &owner, at, &t);
 	else if (ev->kind == TCPS_TW_STOP)
-		tell = twt_stop(&b->tw, ev->cookie, &s, at);
+		tell = twt_stop(&b->tw, ev->cookie, &s, at, &t);
 	else if (ev->kind == TCPS_TW_EXPIRE)
 		tell = twt_expire(&b->tw, ev->cookie, &s, at, &t);
 	if (tell == TWT_LOST)

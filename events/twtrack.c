@@ -233,7 +233,7 @@ enum twt_tell twt_change(struct twt *t, uint64_t cookie, uint8_t new_state, uint
 }
 
 enum twt_tell twt_stop(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,
-		       uint64_t at_us)
+		       uint64_t at_us, struct twt_told *out)
 {
 	struct twt_entry *e = find(t, cookie);
 
@@ -248,7 +248,13 @@ enum twt_tell twt_stop(struct twt *t, uint64_t cookie, const struct tcpstat_sock
 		remove_at(t, (size_t)(e - t->slots));
 		return TWT_LOST;
 	}
-	return TWT_NOTHING;
+	/*
+	 * A FIN_WAIT2 minisocket whose FIN came moves its timer within its
+	 * wheel slot, without an event; killed (a RST) before the next
+	 * lookup, its stop is the first to show TIME_WAIT: that change is
+	 * told at the stop, the latest it can have been.
+	 */
+	return twt_change(t, cookie, s->state, at_us, out);
 }
 
 enum twt_tell twt_expire(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,

@@ -90,9 +90,12 @@ enum twt_tell twt_close(struct twt *t, uint64_t cookie, uint8_t old_state, uint6
 /* A minisocket found in new_state (FIN_WAIT2's FIN came) at at_us. */
 enum twt_tell twt_change(struct twt *t, uint64_t cookie, uint8_t new_state, uint64_t at_us,
 			 struct twt_told *out);
-/* Its timer stopped: expiry or renewal follows, or it was killed. */
+/*
+ * Its timer stopped: expiry or renewal follows, or it was killed.
+ * TWT_CHANGE when s->state (its substate) is not the one followed.
+ */
 enum twt_tell twt_stop(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,
-		       uint64_t at_us);
+		       uint64_t at_us, struct twt_told *out);
 /* Its timer expired: it is gone. s: its endpoints, if not followed. */
 enum twt_tell twt_expire(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,
 			 uint64_t at_us, struct twt_told *out);

@@ -74,7 +74,7 @@ static void test_entry_and_expiry(void **state)
 	assert_int_equal(told.s.local_port, 40000);
 	assert_int_equal(told.in_state_us, 50);
 	assert_int_equal(told.at_us, 1001);
-	assert_int_equal(twt_stop(&t, 7, &tw, 61000000), TWT_NOTHING);
+	assert_int_equal(twt_stop(&t, 7, &tw, 61000000, &told), TWT_NOTHING);
 	assert_int_equal(twt_expire(&t, 7, &tw, 61000001, &told), TWT_GONE);
 	assert_int_equal(told.s.state, TCPSTAT_TIME_WAIT);
 	assert_true(told.in_state_known);
@@ -93,12 +93,13 @@ static void test_kill_after_grace(void **state)
 {
 	struct tcpstat_sock tw = sock_in(TCPSTAT_TIME_WAIT, 40001);
 	struct twt t;
+	struct twt_told told;
 	struct gone_log g = { 0 };
 
 	(void)state;
 	assert_int_equal(twt_init(&t, 16), 0);
 	into_time_wait(&t, 8, &tw, TCPSTAT_FIN_WAIT2, 1000);
-	assert_int_equal(twt_stop(&t, 8, &tw, 5000), TWT_NOTHING);
+	assert_int_equal(twt_stop(&t, 8, &tw, 5000, &told), TWT_NOTHING);
 	assert_int_equal(twt_next_settle(&t), 5000 + TWT_KILL_GRACE_US);
 	assert_int_equal(twt_settle(&t, 5000 + TWT_KILL_GRACE_US - 1, log_gone, &g), 0);
 	assert_int_equal(g.n, 0);
@@ -123,7 +124,7 @@ static void test_renewal_is_no_kill(void **state)
 	(void)state;
 	assert_int_equal(twt_init(&t, 16), 0);
 	into_time_wait(&t, 9, &tw, TCPSTAT_FIN_WAIT1, 1000);
-	twt_stop(&t, 9, &tw, 3000);
+	twt_stop(&t, 9, &tw, 3000, &told);
 	assert_int_equal(twt_arm(&t, 9, &tw, &nobody, 3001, &told), TWT_NOTHING);
 	assert_int_equal(twt_settle(&t, 90000000, log_gone, &g), 0);
 	assert_int_equal(g.n, 0);
@@ -190,10 +191,44 @@ static void test_change_at_renewal(void **state)
 	assert_int_equal(twt_init(&t, 16), 0);
 	twt_arm(&t, 12, &fw2, &nobody, 2000, &told);
 	twt_close(&t, 12, TCPSTAT_FIN_WAIT2, 2000, 0, &nobody, &held, &told);
-	twt_stop(&t, 12, &fw2, 3000);
+	twt_stop(&t, 12, &fw2, 3000, &told);
 	assert_int_equal(twt_arm(&t, 12, &tw, &nobody, 3000, &told), TWT_CHANGE);
 	assert_int_equal(told.old_state, TCPSTAT_FIN_WAIT2);
 	assert_int_equal(told.in_state_us, 1000);
+	twt_free(&t);
+}
+
+/*
+ * A FIN_WAIT2 minisocket's FIN moved its timer without an event and a RST
+ * killed it before the next lookup: its stop shows TIME_WAIT first, so the
+ * change is told there, and its end after the grace as TIME_WAIT's.
+ */
+static void test_change_at_kill(void **state)
+{
+	struct tcpstat_sock fw2 = sock_in(TCPSTAT_FIN_WAIT2, 40006);
+	struct tcpstat_sock tw = sock_in(TCPSTAT_TIME_WAIT, 40006);
+	struct twt t;
+	struct twt_told told;
+	struct gone_log g = { 0 };
+	bool held;
+
+	(void)state;
+	assert_int_equal(twt_init(&t, 16), 0);
+	twt_arm(&t, 16, &fw2, &nobody, 2000, &told);
+	twt_close(&t, 16, TCPSTAT_FIN_WAIT2, 2000, 0, &nobody, &held, &told);
+	assert_true(held);
+	assert_int_equal(twt_stop(&t, 16, &tw, 2500, &told), TWT_CHANGE);
+	assert_int_equal(told.old_state, TCPSTAT_FIN_WAIT2);
+	assert_int_equal(told.s.state, TCPSTAT_TIME_WAIT);
+	assert_int_equal(told.at_us, 2500);
+	assert_int_equal(told.in_state_us, 500);
+	/* A second stop (no re-arm between) tells nothing more. */
+	assert_int_equal(twt_stop(&t, 16, &tw, 2600, &told), TWT_NOTHING);
+	twt_settle(&t, 2500 + TWT_KILL_GRACE_US, log_gone, &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.told[0].s.state, TCPSTAT_TIME_WAIT);
+	assert_int_equal(g.told[0].at_us, 2500);
+	assert_int_equal(g.told[0].in_state_us, 0);
 	twt_free(&t);
 }
 
@@ -211,7 +246,7 @@ static void test_older_than_tcpstat(void **state)
 	assert_false(told.in_state_known);
 	assert_true(told.older);
 	assert_int_equal(told.s.local_port, 40005);
-	assert_int_equal(twt_stop(&t, 14, &tw, 6000), TWT_NOTHING);
+	assert_int_equal(twt_stop(&t, 14, &tw, 6000, &told), TWT_NOTHING);
 	twt_settle(&t, 6000 + TWT_KILL_GRACE_US, log_gone, &g);
 	assert_int_equal(g.n, 1);
 	assert_false(g.told[0].in_state_known);
@@ -244,7 +279,7 @@ static void test_prefill(void **state)
 	assert_null(twt_find(&t, 0));
 	assert_int_equal(twt_prefill(&t, 21, &tw, 1000), TWT_NOTHING);
 	assert_int_equal(twt_arm(&t, 21, &tw, &nobody, 30000000, &told), TWT_NOTHING);  /* a FIN again */
-	assert_int_equal(twt_stop(&t, 21, &tw, 61000000), TWT_NOTHING);
+	assert_int_equal(twt_stop(&t, 21, &tw, 61000000, &told), TWT_NOTHING);
 	twt_settle(&t, 61000000 + TWT_KILL_GRACE_US, log_gone, &g);
 	assert_int_equal(g.n, 1);
 	assert_true(g.told[0].in_state_known);
@@ -325,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_real_close),
 		cmocka_unit_test(test_fin_wait2_held),
 		cmocka_unit_test(test_change_at_renewal),
+		cmocka_unit_test(test_change_at_kill),
 		cmocka_unit_test(test_older_than_tcpstat),
 		cmocka_unit_test(test_prefill),
 		cmocka_unit_test(test_owner_carried),

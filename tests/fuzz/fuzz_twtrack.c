@@ -64,7 +64,7 @@ static void step(struct twt *t, const uint8_t *op, uint64_t *now)
 	case 0: tell = twt_arm(t, cookie, &s, &owner, *now, &told); break;
 	case 1: tell = twt_close(t, cookie, state, *now, op[3] * 13u, &owner, &held, &told); break;
 	case 2: tell = twt_change(t, cookie, state, *now, &told); break;
-	case 3: tell = twt_stop(t, cookie, &s, *now); break;
+	case 3: tell = twt_stop(t, cookie, &s, *now, &told); break;
 	case 4: tell = twt_expire(t, cookie, &s, *now, &told); break;
 	case 5: tell = twt_prefill(t, cookie, &s, *now - (*now > op[2] ? op[2] : 0)); break;
 	default: twt_settle(t, *now, on_gone, NULL); break;
