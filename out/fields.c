@@ -41,6 +41,33 @@ void out_json_key(struct line *l, const char *key, bool first)
 	line_puts(l, "\":");
 }
 
+/* put_raw's full-buffer case, out of line (line.c says why): through a buffer of its own. */
+static __attribute__((noinline, cold)) void put_raw_slow(
+	struct line *l, char *(*raw)(char *p, const struct out_row *r), const struct out_row *r)
+{
+	char tmp[OUT_JSON_RAW_ROOM];
+
+	line_put(l, tmp, (size_t)(raw(tmp, r) - tmp));
+}
+
+/* A bounded value's json op: its json_raw writer, straight into the buffer when there is room. */
+static inline void put_raw(struct line *l, char *(*raw)(char *p, const struct out_row *r),
+			   const struct out_row *r)
+{
+	if (OUT_JSON_RAW_ROOM < l->size - l->len) {
+		l->len = (size_t)(raw(l->buf + l->len, r) - l->buf);
+		return;
+	}
+	put_raw_slow(l, raw, r);
+}
+
+/* json_FN from raw_FN. */
+#define JSON_FROM_RAW(fn)                                                \
+	static void json_##fn(struct line *l, const struct out_row *r)   \
+	{                                                                \
+		put_raw(l, raw_##fn, r);                                 \
+	}
+
 /* ---- addresses and ports ------------------------------------------------ */
 
 static void put_addr(struct line *l, int family, const uint8_t addr[16], bool brackets)
@@ -71,16 +98,26 @@ static void put_port(struct line *l, uint16_t port)
 /* json_addr's most: the longest IPv6 text (INET6_ADDRSTRLEN less its NUL), quoted. */
 #define JSON_ADDR_MAX (INET6_ADDRSTRLEN - 1 + 2)
 
-/* Addresses are plain ASCII: quoted as they are, nothing to escape. */
-static void json_addr(struct line *l, int family, const uint8_t addr[16])
+/* The quoted IPv6 text: inet_ntop writes at most INET6_ADDRSTRLEN bytes, its NUL included. */
+static __attribute__((noinline)) char *raw_addr6(char *p, const uint8_t addr[16])
 {
-	if (family == AF_INET) {
-		line_ipv4_quoted(l, addr);
-		return;
-	}
-	line_putc(l, '"');
-	put_addr(l, family, addr, false);
-	line_putc(l, '"');
+	*p++ = '"';
+	if (!inet_ntop(AF_INET6, addr, p, INET6_ADDRSTRLEN))
+		strcpy(p, "?");
+	p += strlen(p);
+	*p++ = '"';
+	return p;
+}
+
+/* Addresses are plain ASCII: quoted as they are, nothing to escape. */
+static inline char *raw_addr(char *p, int family, const uint8_t addr[16])
+{
+	if (family == AF_INET6)
+		return raw_addr6(p, addr);
+	*p = '"';
+	p = line_ipv4_text(p + 1, addr);
+	*p = '"';
+	return p + 1;
 }
 
 static void put_endpoint(struct line *l, int family, const uint8_t addr[16], uint16_t port)
@@ -148,15 +185,18 @@ static void put_peer_addr(struct line *l, const struct out_row *r, bool plain)
 	put_addr(l, r->s->family, r->s->peer_addr, false);
 }
 
-static void json_local_addr(struct line *l, const struct out_row *r)
+static char *raw_local_addr(char *p, const struct out_row *r)
 {
-	json_addr(l, r->s->family, r->s->local_addr);
+	return raw_addr(p, r->s->family, r->s->local_addr);
 }
 
-static void json_peer_addr(struct line *l, const struct out_row *r)
+static char *raw_peer_addr(char *p, const struct out_row *r)
 {
-	json_addr(l, r->s->family, r->s->peer_addr);
+	return raw_addr(p, r->s->family, r->s->peer_addr);
 }
+
+JSON_FROM_RAW(local_addr)
+JSON_FROM_RAW(peer_addr)
 
 static void put_local_port(struct line *l, const struct out_row *r, bool plain)
 {
@@ -183,10 +223,11 @@ static void put_peer_port(struct line *l, const struct out_row *r, bool plain)
 		(void)plain;                                                     \
 		line_u64(l, number_##fn(r));                                     \
 	}                                                                        \
-	static void json_##fn(struct line *l, const struct out_row *r)           \
+	static char *raw_##fn(char *p, const struct out_row *r)                  \
 	{                                                                        \
-		line_u64(l, number_##fn(r));                                     \
-	}
+		return line_u64_text(p, number_##fn(r));                         \
+	}                                                                        \
+	JSON_FROM_RAW(fn)
 
 /* netstat prints 0.00 for a timer that is off, whatever the count. */
 static uint32_t timer_ms(const struct tcpstat_sock *s)
@@ -203,15 +244,18 @@ NUMBER_FIELD(retrans, r->s->retrans)
 NUMBER_FIELD(probes, r->s->probes)
 
 /* JSON says 0 where the table says "*". */
-static void json_local_port(struct line *l, const struct out_row *r)
+static char *raw_local_port(char *p, const struct out_row *r)
 {
-	line_u64(l, r->s->local_port);
+	return line_u64_text(p, r->s->local_port);
 }
 
-static void json_peer_port(struct line *l, const struct out_row *r)
+static char *raw_peer_port(char *p, const struct out_row *r)
 {
-	line_u64(l, r->s->peer_port);
+	return line_u64_text(p, r->s->peer_port);
 }
+
+JSON_FROM_RAW(local_port)
+JSON_FROM_RAW(peer_port)
 
 /* For sorting: "*" (0) first. */
 static bool val_local_port(const struct out_row *r, uint64_t *v)
@@ -227,30 +271,15 @@ static bool val_peer_port(const struct out_row *r, uint64_t *v)
 }
 
 /*
- * "name" for a name in a char[16] table: with room, the quotes and one
+ * "name" for a name (n bytes) in a char[16] table: the quotes and one
  * fixed-size copy (JSON's strings that are names: proto, state, timer).
  */
-static __attribute__((noinline, cold)) void put_quoted_slow(struct line *l, const char *name,
-							     size_t n)
+static inline char *quoted16(char *p, const char name[16], size_t n)
 {
-	line_putc(l, '"');
-	line_put(l, name, n);
-	line_putc(l, '"');
-}
-
-/* Its full-buffer case out of line (line.c says why). */
-static inline void put_quoted16(struct line *l, const char name[16], size_t n)
-{
-	if (18 < l->size - l->len) {
-		char *p = l->buf + l->len;
-
-		p[0] = '"';
-		memcpy(p + 1, name, 16);
-		p[n + 1] = '"';
-		l->len += n + 2;
-		return;
-	}
-	put_quoted_slow(l, name, n);
+	p[0] = '"';
+	memcpy(p + 1, name, 16);
+	p[n + 1] = '"';
+	return p + n + 2;
 }
 
 static const char proto_names[2][16] = { "tcp", "tcp6" };
@@ -263,12 +292,14 @@ static void put_proto(struct line *l, const struct out_row *r, bool plain)
 	line_put16(l, proto_names[v6], v6 ? 4 : 3);
 }
 
-static void json_proto(struct line *l, const struct out_row *r)
+static char *raw_proto(char *p, const struct out_row *r)
 {
 	bool v6 = r->s->family == AF_INET6;
 
-	put_quoted16(l, proto_names[v6], v6 ? 4 : 3);
+	return quoted16(p, proto_names[v6], v6 ? 4 : 3);
 }
+
+JSON_FROM_RAW(proto)
 
 static const uint8_t state_name_len[TCPSTAT_STATE_MAX + 1] = {
 	[TCPSTAT_ESTABLISHED] = 11, [TCPSTAT_SYN_SENT] = 8, [TCPSTAT_SYN_RECV] = 8,
@@ -288,15 +319,17 @@ static void put_state(struct line *l, const struct out_row *r, bool plain)
 		line_putc(l, '?');
 }
 
-static void json_state(struct line *l, const struct out_row *r)
+static char *raw_state(char *p, const struct out_row *r)
 {
 	unsigned st = r->s->state;
 
 	if (st <= TCPSTAT_STATE_MAX && state_name_len[st])
-		put_quoted16(l, state_names[st], state_name_len[st]);
-	else
-		line_puts(l, "\"?\"");
+		return quoted16(p, state_names[st], state_name_len[st]);
+	memcpy(p, "\"?\"", 3);
+	return p + 3;
 }
+
+JSON_FROM_RAW(state)
 
 /*
  * The uid's name (-e's User column, as netstat -e), the uid where it has
@@ -377,24 +410,24 @@ static void put_timer(struct line *l, const struct out_row *r, bool plain)
 }
 
 /* A kind tcpstat has no name for: "unkn-N", as netstat says it. */
-static __attribute__((noinline, cold)) void json_timer_unknown(struct line *l,
-							       const struct out_row *r)
+static __attribute__((noinline, cold)) char *raw_timer_unknown(char *p, unsigned timer)
 {
-	line_putc(l, '"');
-	put_timer_kind(l, r->s);
-	line_putc(l, '"');
+	memcpy(p, "\"unkn-", 6);
+	p = line_u64_text(p + 6, timer);
+	*p = '"';
+	return p + 1;
 }
 
-static void json_timer(struct line *l, const struct out_row *r)
+static char *raw_timer(char *p, const struct out_row *r)
 {
 	const struct timer_name *name = timer_name(r->s->timer);
 
-	if (name) {
-		put_quoted16(l, name->text, name->len);
-		return;
-	}
-	json_timer_unknown(l, r);
+	if (name)
+		return quoted16(p, name->text, name->len);
+	return raw_timer_unknown(p, r->s->timer);
 }
+
+JSON_FROM_RAW(timer)
 
 /* ---- owners ------------------------------------------------------------- */
 
@@ -752,13 +785,13 @@ MEM_FIELD(drops, TCPSTAT_M_DROPS)
 
 const struct out_field out_fields[OUT_F_COUNT] = {
 	[OUT_F_PROTO] = { "proto", "Proto", "proto", 5, false, put_proto, json_proto,
-			  "tcp or tcp6", .json_max = 6 },
+			  "tcp or tcp6", .json_max = 6, .json_raw = raw_proto },
 	[OUT_F_RECV_Q] = { "recv-q", "Recv-Q", "recv_q", 6, true, put_recv_q, json_recv_q,
 			   "bytes not read yet; LISTEN: connections to accept", number_recv_q,
-			   .json_max = OUT_JSON_U64_MAX },
+			   .json_max = OUT_JSON_U64_MAX, .json_raw = raw_recv_q },
 	[OUT_F_SEND_Q] = { "send-q", "Send-Q", "send_q", 6, true, put_send_q, json_send_q,
 			   "bytes not acknowledged yet; LISTEN: backlog (netlink)", number_send_q,
-			   .json_max = OUT_JSON_U64_MAX },
+			   .json_max = OUT_JSON_U64_MAX, .json_raw = raw_send_q },
 	[OUT_F_LOCAL] = { "local", "Local Address", NULL, 23, false, put_local, NULL,
 			  "local address:port" },
 	[OUT_F_PEER] = { "peer", "Foreign Address", NULL, 23, false, put_peer, NULL,
@@ -766,26 +799,28 @@ const struct out_field out_fields[OUT_F_COUNT] = {
 	[OUT_F_LOCAL_ADDR] = { "local-addr", "Local-Addr", "local_addr", 15, false,
 			       put_local_addr, json_local_addr,
 			       "local address alone (IPv6 without brackets)",
-			       .json_max = JSON_ADDR_MAX },
+			       .json_max = JSON_ADDR_MAX, .json_raw = raw_local_addr },
 	[OUT_F_LOCAL_PORT] = { "local-port", "L-Port", "local_port", 6, true, put_local_port,
 			       json_local_port, "local port (* for none)", NULL, NULL, val_local_port,
-			       .json_max = 5 },
+			       .json_max = 5, .json_raw = raw_local_port },
 	[OUT_F_PEER_ADDR] = { "peer-addr", "Peer-Addr", "peer_addr", 15, false, put_peer_addr,
-			      json_peer_addr, "foreign address alone", .json_max = JSON_ADDR_MAX },
+			      json_peer_addr, "foreign address alone", .json_max = JSON_ADDR_MAX,
+			      .json_raw = raw_peer_addr },
 	[OUT_F_PEER_PORT] = { "peer-port", "P-Port", "peer_port", 6, true, put_peer_port,
 			      json_peer_port, "foreign port (* for none)", NULL, NULL, val_peer_port,
-			      .json_max = 5 },
+			      .json_max = 5, .json_raw = raw_peer_port },
 	[OUT_F_STATE] = { "state", "State", "state", 11, false, put_state, json_state,
-			  "TCP state, netstat's names", .json_max = 13 },
+			  "TCP state, netstat's names", .json_max = 13, .json_raw = raw_state },
 	[OUT_F_UID] = { "uid", "User", "uid", 10, false, put_uid, json_uid,
-			"owner's uid (0 for TIME_WAIT)", number_uid, .json_max = OUT_JSON_U64_MAX },
+			"owner's uid (0 for TIME_WAIT)", number_uid, .json_max = OUT_JSON_U64_MAX,
+			.json_raw = raw_uid },
 	[OUT_F_INODE] = { "inode", "Inode", "inode", 10, false, put_inode, json_inode,
 			  "socket inode (0 for TIME_WAIT)", number_inode,
-			  .json_max = OUT_JSON_U64_MAX },
+			  .json_max = OUT_JSON_U64_MAX, .json_raw = raw_inode },
 	[OUT_F_TIMER] = { "timer", "Timer", "timer", 0, false, put_timer, json_timer,
 			  "kind (seconds left/retransmits/probes), as netstat -o;\n"
 			  "              plain (-H -O): kind(seconds/retransmits/probes)",
-			  .json_max = 11 },
+			  .json_max = 11, .json_raw = raw_timer },
 	[OUT_F_PROCESS] = { "process", "PID/Program name", NULL, 20, false, put_process, NULL,
 			    "pid/program of each process holding it (- for none)" },
 	[OUT_F_NETNS] = { "netns", "NETNS", "netns", 16, false, put_netns, json_netns,
@@ -894,17 +929,18 @@ const struct out_field out_fields[OUT_F_COUNT] = {
 	[OUT_F_USER] = { "user", "User", "user", 10, false, put_user, json_user,
 			 "owner's user name (uid where it has none, or with -n)" },
 	[OUT_F_TIMER_MS] = { NULL, NULL, "timer_ms", 0, false, put_timer_ms, json_timer_ms, NULL,
-			     number_timer_ms, .json_max = OUT_JSON_U64_MAX },
+			     number_timer_ms, .json_max = OUT_JSON_U64_MAX, .json_raw = raw_timer_ms },
 	[OUT_F_RETRANS] = { NULL, NULL, "retrans", 0, false, put_retrans, json_retrans, NULL,
-			    number_retrans, .json_max = OUT_JSON_U64_MAX },
+			    number_retrans, .json_max = OUT_JSON_U64_MAX, .json_raw = raw_retrans },
 	[OUT_F_PROBES] = { NULL, NULL, "probes", 0, false, put_probes, json_probes, NULL,
-			   number_probes, .json_max = OUT_JSON_U64_MAX },
+			   number_probes, .json_max = OUT_JSON_U64_MAX, .json_raw = raw_probes },
 	[OUT_F_PIDS] = { NULL, NULL, "pids", 0, false, NULL, json_pids, NULL },
 	[OUT_F_PROGRAMS] = { NULL, NULL, "programs", 0, false, NULL, json_programs, NULL },
 	[OUT_F_NETNS_INO] = { NULL, NULL, "netns_ino", 0, false, put_netns_ino, json_netns_ino,
-			      NULL, number_netns_ino, .json_max = OUT_JSON_U64_MAX },
+			      NULL, number_netns_ino, .json_max = OUT_JSON_U64_MAX,
+			      .json_raw = raw_netns_ino },
 	[OUT_F_IFINDEX] = { NULL, NULL, "ifindex", 0, false, put_ifindex, json_ifindex, NULL,
-			    number_ifindex, .json_max = OUT_JSON_U64_MAX },
+			    number_ifindex, .json_max = OUT_JSON_U64_MAX, .json_raw = raw_ifindex },
 	[OUT_F_INTERFACE] = { NULL, NULL, "interface", 0, false, NULL, json_interface, NULL },
 };
 

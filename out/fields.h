@@ -108,7 +108,18 @@ struct out_field {
 	 * room for a run of keys at once; 0: no bound (a name, a list).
 	 */
 	uint8_t json_max;
+	/*
+	 * A value with a bound (json_max), written straight to memory:
+	 * puts it at p and returns its end, at most json_max past p, having
+	 * stored at most OUT_JSON_RAW_ROOM bytes from p (tests check both).
+	 * -j's runs of keys call it without a check for room; json is the
+	 * same writer with one. NULL exactly when json_max is 0.
+	 */
+	char *(*json_raw)(char *p, const struct out_row *r);
 };
+
+/* The most bytes a json_raw writer stores (a quoted IPv6 address and its NUL: 47). */
+#define OUT_JSON_RAW_ROOM 48
 
 /* json_max of a number: UINT64_MAX's 20 digits. */
 #define OUT_JSON_U64_MAX 20

@@ -83,6 +83,7 @@ static void plan_keys(struct out *o, const uint8_t *ids, size_t n)
 		}
 		o->n_json_steps++;
 		memset(s, 0, sizeof(*s));
+		s->raw = out_fields[ids[i]].json_raw;
 		s->json = out_fields[ids[i]].json;
 		s->id = ids[i];
 		s->text[0] = o->n_json_steps == 1 ? '{' : ',';
@@ -104,16 +105,19 @@ static void plan_runs(struct out *o)
 
 	o->n_json_runs = 0;
 	for (unsigned i = 0; i < o->n_json_steps; i++) {
-		uint8_t max = out_fields[o->json_steps[i].id].json_max;
+		const struct out_json_step *s = &o->json_steps[i];
 
 		if (!u || !bounded || i == o->json_scope_at) {
 			u = &o->json_runs[o->n_json_runs++];
 			u->first = (uint8_t)i;
-			u->room = 0;
+			u->raw_end = (uint8_t)i;
+			u->room = OUT_JSON_RAW_ROOM;
 		}
 		u->end = (uint8_t)(i + 1);
-		u->room = (uint16_t)(u->room + sizeof(o->json_steps[i].text) + max);
-		bounded = max != 0;
+		bounded = s->raw != NULL;
+		if (bounded)
+			u->raw_end = u->end;
+		u->room = (uint16_t)(u->room + sizeof(s->text) + out_fields[s->id].json_max);
 	}
 }
 
@@ -145,19 +149,28 @@ static inline void put_steps(struct line *l, const struct out_json_step *s,
 
 /*
  * One run of steps: room made once, then each key copied as it is (all of
- * its text, the length kept) and its value written.
+ * its text, the length kept) and its value written straight after it by
+ * its raw writer; a last value without a bound by its json op.
  */
 static inline void put_run(struct line *l, const struct out_json_step *steps,
 			   const struct out_json_run *u, const struct out_row *r)
 {
 	const struct out_json_step *s = steps + u->first, *end = steps + u->end;
+	const struct out_json_step *raw_end = steps + u->raw_end;
+	char *p;
 
 	if (!line_reserve(l, u->room)) {
 		put_steps(l, s, end, r);   /* a truncating line near its end */
 		return;
 	}
-	for (; s < end; s++) {
-		memcpy(l->buf + l->len, s->text, sizeof(s->text));
+	p = l->buf + l->len;
+	for (; s < raw_end; s++) {
+		memcpy(p, s->text, sizeof(s->text));
+		p = s->raw(p + s->len, r);
+	}
+	l->len = (size_t)(p - l->buf);
+	if (s < end) {
+		memcpy(p, s->text, sizeof(s->text));
 		l->len += s->len;
 		s->json(l, r);
 	}

@@ -145,6 +145,11 @@ static inline char *u64_text(char *p, uint64_t v)
 	return p;
 }
 
+char *line_u64_text_slow(char *p, uint64_t v)
+{
+	return u64_text(p, v);
+}
+
 /*
  * The writers below keep what a full buffer needs out of line, in a
  * function of its own they end by calling: their common path then saves
@@ -217,6 +222,11 @@ static inline char *ipv4_text(char *p, const uint8_t addr[4])
 	return octet_text(p, addr[3]) - 1;
 }
 
+char *line_ipv4_text(char *p, const uint8_t addr[4])
+{
+	return ipv4_text(p, addr);
+}
+
 static LINE_COLD void ipv4_through_tmp(struct line *l, const uint8_t addr[4])
 {
 	char text[16];
@@ -234,27 +244,6 @@ void line_ipv4(struct line *l, const uint8_t addr[4])
 		return;
 	}
 	ipv4_through_tmp(l, addr);
-}
-
-static LINE_COLD void ipv4_quoted_slow(struct line *l, const uint8_t addr[4])
-{
-	line_putc(l, '"');
-	line_ipv4(l, addr);
-	line_putc(l, '"');
-}
-
-void line_ipv4_quoted(struct line *l, const uint8_t addr[4])
-{
-	if (18 < l->size - l->len) {
-		char *p = l->buf + l->len;
-
-		*p = '"';
-		p = ipv4_text(p + 1, addr);
-		*p++ = '"';
-		l->len = (size_t)(p - l->buf);
-		return;
-	}
-	ipv4_quoted_slow(l, addr);
 }
 
 static LINE_COLD void ipv4_port_slow(struct line *l, const uint8_t addr[4], uint16_t port)

@@ -135,8 +135,6 @@ static inline void line_u64(struct line *l, uint64_t v)
 }
 /* An IPv4 address in dotted-quad form. */
 void line_ipv4(struct line *l, const uint8_t addr[4]);
-/* The dotted quad in double quotes (a JSON string), with one check for room. */
-void line_ipv4_quoted(struct line *l, const uint8_t addr[4]);
 /* addr:port, both in decimal, with one check for room. */
 void line_ipv4_port(struct line *l, const uint8_t addr[4], uint16_t port);
 void line_u64_right_slow(struct line *l, uint64_t v, size_t width);
@@ -152,6 +150,25 @@ static inline void line_u64_right(struct line *l, uint64_t v, size_t width)
 	}
 	line_u64_right_slow(l, v, width);
 }
+
+/*
+ * Writers straight into memory the caller made room for: each puts its
+ * text at p and returns its end (-j's runs of keys, which check for room
+ * once a run). line_u64_text writes at most 20 bytes, line_ipv4_text 16
+ * (the last dot, cut off, may land one past the 15 of the text).
+ */
+char *line_u64_text_slow(char *p, uint64_t v);
+
+/* One digit (most numbers in a row) inline. */
+static inline char *line_u64_text(char *p, uint64_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	return line_u64_text_slow(p, v);
+}
+char *line_ipv4_text(char *p, const uint8_t addr[4]);
 
 /* Spaces until the field that began at line_pos() == from is width wide. */
 static inline void line_pad(struct line *l, size_t from, size_t width)

@@ -131,6 +131,7 @@ struct out_cell {
  * per listing (jsonl.c): its text is ,"key": (the first key's {"key":).
  */
 struct out_json_step {
+	char *(*raw)(char *p, const struct out_row *r);   /* the field's json_raw */
 	void (*json)(struct line *l, const struct out_row *r);
 	char text[32];     /* line_put32 reads all 32 */
 	uint8_t len;
@@ -141,12 +142,13 @@ struct out_json_step {
 #define OUT_JSON_STEPS 24
 
 /*
- * Steps [first, end) of -j's socket keys whose values have a bound (the
- * last one's may not): room made once, the keys copied without a check.
+ * Steps [first, end) of -j's socket keys: room made once, the keys copied
+ * without a check; the values of [first, raw_end) have a bound and are
+ * written by their raw writers, the last one's (raw_end < end) may not.
  */
 struct out_json_run {
-	uint8_t first, end;
-	uint16_t room;     /* 32 a key (the copy's size) and each value's json_max */
+	uint8_t first, raw_end, end;
+	uint16_t room;     /* 32 a key (the copy's size), each value's json_max, OUT_JSON_RAW_ROOM */
 };
 
 struct out {

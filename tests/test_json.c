@@ -264,6 +264,26 @@ static void test_json_row_longer_than_buffer(void **state)
 }
 
 /*
+ * f's json_raw writes what its json op does (want, n bytes), and stores
+ * nothing past OUT_JSON_RAW_ROOM: the bytes after it keep their guard.
+ */
+static void check_raw(const struct out_field *f, const struct out_row *r, const char *want,
+		      size_t n)
+{
+	char raw[OUT_JSON_RAW_ROOM + 16];
+	char *end;
+
+	assert_non_null(f->json_raw);
+	memset(raw, '#', sizeof(raw));
+	end = f->json_raw(raw, r);
+	assert_int_equal((size_t)(end - raw), n);
+	assert_memory_equal(raw, want, n);
+	for (size_t i = OUT_JSON_RAW_ROOM; i < sizeof(raw); i++)
+		if (raw[i] != '#')
+			fail_msg("%s: stored byte %zu", f->json_key, i);
+}
+
+/*
  * Each field's json_max holds: -j copies a run of keys without a check
  * on the strength of it. Records at the edges: the largest numbers, the
  * longest addresses inet_ntop writes, every state and timer number.
@@ -293,13 +313,16 @@ static void test_json_max(void **state)
 		for (int id = 0; id < OUT_F_COUNT; id++) {
 			const struct out_field *f = &out_fields[id];
 
-			if (!f->json_max)
+			if (!f->json_max) {
+				assert_null(f->json_raw);
 				continue;
+			}
 			line_init(&l, buf, sizeof(buf), NULL);
 			f->json(&l, &r);
 			if (l.len > f->json_max)
 				fail_msg("%s: %zu bytes, json_max %u", f->json_key, l.len,
 					 (unsigned)f->json_max);
+			check_raw(f, &r, line_str(&l), l.len);
 		}
 	}
 }
