@@ -268,11 +268,14 @@ static int emit_owned(struct owned *o, dump_emit_fn *emit, void *arg,
 	 */
 	if (!o->req->all_owners)
 		n_pids = filter_required_pids(o->req->filter, pids, TCPSTAT_MAX_FILTERS);
-	rc = owners_find(owners_source_of(o->req->owners_source), &want, pids, n_pids, &table,
+	rc = owners_find(res->owners_fell_back ? OWNERS_PROC
+			 : owners_source_of(o->req->owners_source), &want, pids, n_pids, &table,
 			 &how, err);
 	res->owners_from = how.source;
-	res->owners_fell_back = how.fell_back;
-	res->owners_why = how.why;
+	if (!res->owners_fell_back) {
+		res->owners_fell_back = how.fell_back;
+		res->owners_why = how.why;
+	}
 	u64set_free(&want);
 	if (rc < 0)
 		return rc;
@@ -289,14 +292,76 @@ static int emit_owned(struct owned *o, dump_emit_fn *emit, void *arg,
 	return rc;
 }
 
+/*
+ * The owners first, then the dump streamed: one pass of the iterator
+ * costs the same whichever sockets match, so with eBPF nothing is kept
+ * (352 bytes a matching record, most of -P's page faults at 500k); the
+ * table holds every TCP socket fd (32 bytes each) instead.
+ */
+struct streamed {
+	const struct dump_request *req;
+	const struct owners_table *table;
+	dump_emit_fn *emit;
+	void *arg;
+};
+
+static int stream_one(const struct tcpstat_sock *s, void *arg)
+{
+	struct streamed *st = arg;
+	struct tcpstat_owners owners;
+
+	owners.n = owners_of(st->table, s->inode, &owners.list);
+	if (!filter_match(st->req->filter, s, &owners, FILTER_KNOW_ALL))
+		return 0;
+	return st->emit(s, &owners, st->arg);
+}
+
+/*
+ * The iterator's owners, then the stream; 1 when the iterator cannot
+ * run under auto (how says why: the caller walks /proc after the dump).
+ */
+static int dump_owners_first(const struct dump_request *req, dump_emit_fn *emit, void *arg,
+			     struct dump_result *res, struct tcpstat_error *err)
+{
+	uint32_t pids[TCPSTAT_MAX_FILTERS];
+	size_t n_pids = 0;
+	struct owners_table table;
+	struct streamed st = { .req = req, .table = &table, .emit = emit, .arg = arg };
+	struct filtered f = { .filter = req->filter, .unknown = FILTER_NO_OWNERS,
+			      .keep = stream_one, .arg = &st };
+	int rc;
+
+	if (!req->all_owners)
+		n_pids = filter_required_pids(req->filter, pids, TCPSTAT_MAX_FILTERS);
+	/* Auto reads a few named processes from /proc (owners_find says why). */
+	if (req->owners_source == DUMP_OWNERS_PROC ||
+	    (req->owners_source != DUMP_OWNERS_BPF && n_pids > 0))
+		return 1;
+	rc = owners_iter_lookup(NULL, pids, n_pids, &table, &res->owners_why);
+	if (rc < 0 && req->owners_source == DUMP_OWNERS_BPF) {
+		*err = res->owners_why;
+		return rc;
+	}
+	if (rc < 0) {
+		res->owners_fell_back = true;
+		return 1;
+	}
+	res->owners_from = "bpf";
+	rc = run_sources(req, &f, res, err);
+	owners_table_free(&table);
+	return rc;
+}
+
 static int dump_owned(const struct dump_request *req, dump_emit_fn *emit, void *arg,
 		      struct dump_result *res, struct tcpstat_error *err)
 {
 	struct owned o = { .req = req };
 	struct filtered f = { .filter = req->filter, .unknown = FILTER_NO_OWNERS,
 			      .keep = keep, .arg = &o };
-	int rc;
+	int rc = dump_owners_first(req, emit, arg, res, err);
 
+	if (rc <= 0)
+		return rc;
 	vec_init(&o.kept, sizeof(struct tcpstat_sock), 0);
 	rc = run_sources(req, &f, res, err);
 	if (o.out_of_memory)

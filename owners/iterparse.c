@@ -58,7 +58,7 @@ long owners_iter_parse(const void *buf, size_t len, const struct u64set *want,
 		    memchr(r.comm, '\0', sizeof(r.comm)) == NULL)
 			return err_set(err, EPROTO, "eBPF owners: bad record at byte %zu "
 				       "(tag %#x, pid %u)", off, r.tag, r.tgid);
-		if (!u64set_has(want, r.inode) || !pid_wanted(r.tgid, pids, n_pids))
+		if ((want && !u64set_has(want, r.inode)) || !pid_wanted(r.tgid, pids, n_pids))
 			continue;
 		o.inode = r.inode;
 		o.pid = r.tgid;

@@ -73,14 +73,15 @@ struct owners_how {
  * and its own pid namespace are that one) and names as the /proc walk,
  * with nothing unreadable. Returns 0 with t filled and sorted, or a
  * negative errno with err filled (no privilege, no BTF, a build without
- * eBPF, another pid namespace, a bad record), t then empty.
+ * eBPF, another pid namespace, a bad record), t then empty. want NULL:
+ * every TCP socket held (so the owners can be known before the dump).
  */
 int owners_iter_lookup(const struct u64set *want, const uint32_t *pids, size_t n_pids,
 		       struct owners_table *t, struct tcpstat_error *err);
 
 /*
  * Adds to t the owners in buf's whole records (struct ownrec, len bytes)
- * whose inode is in want and, when n_pids > 0, whose pid is one of pids;
+ * whose inode is in want (any inode when want is NULL) and, when n_pids > 0, whose pid is one of pids;
  * their comm as the /proc walk reads it. Returns the bytes used (len
  * rounded down to whole records: the rest begins a record the next read
  * completes), or a negative errno with err filled: -EPROTO for a bad

@@ -318,6 +318,27 @@ static void test_iter_parse(void **state)
 	u64set_free(&want);
 }
 
+/* want NULL: every record's owner, for a table made before the dump. */
+static void test_iter_parse_all(void **state)
+{
+	unsigned char buf[2 * sizeof(struct ownrec)] = { 0 };
+	struct owners_table t;
+	struct tcpstat_error err = { 0 };
+	const struct tcpstat_owner *o;
+
+	(void)state;
+	put_rec(buf, 0, 999, 7, OWNREC_TAG, "any");
+	put_rec(buf, 1, 5, 8, OWNREC_TAG, "other");
+	vec_init(&t.all, sizeof(struct tcpstat_owner), 0);
+	assert_int_equal(owners_iter_parse(buf, sizeof(buf), NULL, NULL, 0, &t, &err),
+			 sizeof(buf));
+	owners_table_sort(&t);
+	assert_int_equal(owners_of(&t, 999, &o), 1);
+	assert_string_equal(o[0].comm, "any");
+	assert_int_equal(owners_of(&t, 5, &o), 1);
+	owners_table_free(&t);
+}
+
 static void test_iter_parse_bad(void **state)
 {
 	unsigned char buf[2 * sizeof(struct ownrec)];
@@ -353,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_errors),
 		cmocka_unit_test(test_lookup_self),
 		cmocka_unit_test(test_iter_parse),
+		cmocka_unit_test(test_iter_parse_all),
 		cmocka_unit_test(test_iter_parse_bad),
 	};
 

@@ -37,14 +37,19 @@ int tcp_owners(struct bpf_iter__task_file *ctx)
 	sock = bpf_sock_from_file(file);
 	if (!sock)
 		return 0;
-	sk = BPF_CORE_READ(sock, sk);
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP ||
-	    BPF_CORE_READ(sk, sk_type) != SOCK_STREAM)
+	/*
+	 * Plain loads, not BPF_CORE_READ: task, file and sock are pointers the
+	 * verifier knows by BTF, so each load is one guarded instruction (still
+	 * relocated by CO-RE) instead of a bpf_probe_read_kernel call, which
+	 * cost most of this program's time at 500k sockets.
+	 */
+	sk = sock->sk;
+	if (!sk || sk->sk_protocol != IPPROTO_TCP || sk->sk_type != SOCK_STREAM)
 		return 0;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	family = sk->__sk_common.skc_family;
 	if (family != OWN_AF_INET && family != OWN_AF_INET6)
 		return 0;
-	r.inode = BPF_CORE_READ(file, f_inode, i_ino);
+	r.inode = file->f_inode->i_ino;
 	r.tgid = (__u32)task->tgid;
 	/* The leader's name: what /proc/PID/comm reads. */
 	bpf_probe_read_kernel_str(r.comm, sizeof(r.comm), task->comm);
