@@ -7,6 +7,7 @@
 #define TCPSTAT_PROCFS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "tcpstat.h"
 
@@ -45,6 +46,22 @@ const char *procfs_field_name(int field);
  */
 int procfs_dump_fd(int fd, const char *name, int family, long hz,
 		   tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err);
+
+/*
+ * A source of file bytes: up to cap bytes into dst; returns how many, 0 at
+ * the end, or -errno.
+ */
+typedef ssize_t procfs_fill_fn(void *ctx, char *dst, size_t cap);
+
+/* As procfs_dump_fd, the bytes from fill (procfs_dump_fd is a read() fill). */
+int procfs_dump_from(procfs_fill_fn *fill, void *ctx, const char *name, int family, long hz,
+		     tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err);
+
+/*
+ * The size of one read() of a file, and of the line buffer: the kernel's
+ * seq_file fills as much as it is given, so a larger read is fewer calls.
+ */
+#define PROCFS_READ_SIZE 65536
 
 struct filter;
 

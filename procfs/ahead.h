@@ -1,0 +1,35 @@
+/*
+ * ahead.h - /proc/net/tcp6 read ahead: a thread reads the file into a
+ * bounded chunk queue while the main thread parses /proc/net/tcp (issue 19).
+ */
+#ifndef TCPSTAT_PROCFS_AHEAD_H
+#define TCPSTAT_PROCFS_AHEAD_H
+
+#include <pthread.h>
+
+#include "chunkq.h"
+#include "tcpstat.h"
+
+/* 8 reads' worth at most: the memory of the read-ahead. */
+#define PROCFS_AHEAD_CHUNKS 8
+
+struct procfs_ahead {
+	struct chunkq q;
+	pthread_t thread;
+	int fd;
+};
+
+/* Starts reading fd (which stays the caller's) into a->q. 0 or -errno. */
+int procfs_ahead_start(struct procfs_ahead *a, int fd);
+/* Stops the reader (its current read ends first), waits for it, frees a->q. */
+void procfs_ahead_stop(struct procfs_ahead *a);
+
+/*
+ * As procfs_dump_fd, from q's chunks in order until its end: a line may
+ * straddle chunks. The producer's end value (a negative errno) is a read
+ * error naming name.
+ */
+int procfs_dump_chunks(struct chunkq *q, const char *name, int family, long hz,
+		       tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err);
+
+#endif
