@@ -42,7 +42,7 @@ int procfs_ahead_start(struct procfs_ahead *a, int fd)
 	int rc;
 
 	a->fd = fd;
-	rc = chunkq_init(&a->q, PROCFS_AHEAD_CHUNKS, PROCFS_READ_SIZE);
+	rc = chunkq_init(&a->q, PROCFS_AHEAD_CHUNKS, PROCFS_AHEAD_CHUNK);
 	if (rc != 0)
 		return rc;
 	sigfillset(&all);

@@ -10,8 +10,13 @@
 #include "chunkq.h"
 #include "tcpstat.h"
 
-/* 8 reads' worth at most: the memory of the read-ahead. */
+/*
+ * The memory of the read-ahead, fixed: 8 reads of 256 KiB, 2 MiB. The
+ * reader stops when it is full, so what overlaps tcp's walk is this much
+ * of tcp6 (1.5 MB at 100k sockets with a tenth IPv6: all of it).
+ */
 #define PROCFS_AHEAD_CHUNKS 8
+#define PROCFS_AHEAD_CHUNK (256 * 1024)
 
 struct procfs_ahead {
 	struct chunkq q;
