@@ -12,6 +12,30 @@
 #include "ahead.h"
 #include "procfs.h"
 
+/*
+ * Fills a chunk with reads: the kernel hands out a page of lines per read
+ * whatever the buffer (seq_file), so a chunk per read would hold 4 KiB.
+ * Returns the bytes in it, less than its size only at the end of the file
+ * or at a read error (*rc then -errno: the bytes before it still count).
+ */
+static size_t fill_chunk(int fd, char *slot, size_t size, int *rc)
+{
+	size_t used = 0;
+
+	while (used < size) {
+		ssize_t n = read(fd, slot + used, size - used);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			*rc = -errno;
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+	}
+	return used;
+}
+
 static void *ahead_run(void *p)
 {
 	struct procfs_ahead *a = p;
@@ -19,18 +43,15 @@ static void *ahead_run(void *p)
 
 	for (;;) {
 		void *slot = chunkq_slot(&a->q);
-		ssize_t n;
+		size_t n;
 
 		if (!slot)
 			break;
-		n = read(a->fd, slot, a->q.size);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = n < 0 ? -errno : 0;
-			break;
-		}
-		chunkq_publish(&a->q, (size_t)n);
+		n = fill_chunk(a->fd, slot, a->q.size, &rc);
+		if (n > 0)
+			chunkq_publish(&a->q, n);
+		if (n < a->q.size)
+			break;          /* the end of the file, or an error */
 	}
 	chunkq_end(&a->q, rc);
 	return NULL;

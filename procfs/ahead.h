@@ -11,9 +11,10 @@
 #include "tcpstat.h"
 
 /*
- * The memory of the read-ahead, fixed: 8 reads of 256 KiB, 2 MiB. The
- * reader stops when it is full, so what overlaps tcp's walk is this much
- * of tcp6 (1.5 MB at 100k sockets with a tenth IPv6: all of it).
+ * The memory of the read-ahead, fixed: 8 chunks of 256 KiB, 2 MiB, each
+ * filled by many reads (a page each). The reader waits when they are full,
+ * so what overlaps tcp's walk is this much of tcp6 (1.5 MB at 100k sockets
+ * with a tenth IPv6: all of it).
  */
 #define PROCFS_AHEAD_CHUNKS 8
 #define PROCFS_AHEAD_CHUNK (256 * 1024)
