@@ -8,15 +8,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "ahead.h"
 #include "filter.h"
 #include "procfs.h"
 
-/* Lines are under 200 bytes; the kernel hands out at most a page per read. */
-#define PROCFS_READ_BUF 65536
+/* The line buffer: one read's worth (lines are under 200 bytes). */
+#define PROCFS_READ_BUF PROCFS_READ_SIZE
 
 struct cursor {
 	const char *p, *end;
@@ -469,16 +471,18 @@ static bool is_header(const char *line, size_t len)
 }
 
 struct line_reader {
-	int fd;
-	char buf[PROCFS_READ_BUF];
+	procfs_fill_fn *fill;
+	void *ctx;
+	char *buf;
 	size_t start, end;     /* unconsumed bytes are buf[start, end) */
 	bool eof;
 };
 
 /*
- * The next whole line (without '\n'), read ahead as needed. Returns 1 with
+ * The next whole line (without '\n'), filled ahead as needed: a line may
+ * straddle two fills, its head is moved to the front first. Returns 1 with
  * *line set, 0 at a clean end of file, -EBADMSG for a last line without
- * '\n' or a line longer than the buffer, or -errno for a read error.
+ * '\n' or a line longer than the buffer, or the fill's -errno.
  */
 static int read_line(struct line_reader *r, const char **line, size_t *len)
 {
@@ -499,32 +503,26 @@ static int read_line(struct line_reader *r, const char **line, size_t *len)
 			r->end -= r->start;
 			r->start = 0;
 		}
-		if (r->end == sizeof(r->buf))
+		if (r->end == PROCFS_READ_BUF)
 			return -EBADMSG;
-		n = read(r->fd, r->buf + r->end, sizeof(r->buf) - r->end);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = r->fill(r->ctx, r->buf + r->end, PROCFS_READ_BUF - r->end);
 		if (n < 0)
-			return -errno;
+			return (int)n;
 		if (n == 0)
 			r->eof = true;
 		r->end += (size_t)n;
 	}
 }
 
-int procfs_dump_fd(int fd, const char *name, int family, long hz,
-		   tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
+static int dump_lines(struct line_reader *r, const char *name, int family, long hz,
+		      tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
 {
-	struct line_reader r;
 	unsigned long line_no = 0;
 	const char *line = NULL;
 	size_t len = 0;
 	int rc;
 
-	r.fd = fd;
-	r.start = r.end = 0;
-	r.eof = false;
-	while ((rc = read_line(&r, &line, &len)) > 0) {
+	while ((rc = read_line(r, &line, &len)) > 0) {
 		struct tcpstat_sock sock;
 		int field;
 
@@ -554,6 +552,42 @@ int procfs_dump_fd(int fd, const char *name, int family, long hz,
 	return 0;
 }
 
+int procfs_dump_from(procfs_fill_fn *fill, void *ctx, const char *name, int family, long hz,
+		     tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
+{
+	struct line_reader r = { .fill = fill, .ctx = ctx };
+	int rc;
+
+	/* On the heap: the buffer is as large as one read, which is large. */
+	r.buf = malloc(PROCFS_READ_BUF);
+	if (!r.buf)
+		return err_set(err, ENOMEM, "%s: read buffer", name);
+	rc = dump_lines(&r, name, family, hz, emit, arg, err);
+	free(r.buf);
+	return rc;
+}
+
+/* A read() of fd as a fill: bytes read, 0 at the end, or -errno. */
+static ssize_t fill_fd(void *ctx, char *dst, size_t cap)
+{
+	int fd = *(const int *)ctx;
+
+	for (;;) {
+		ssize_t n = read(fd, dst, cap);
+
+		if (n >= 0)
+			return n;
+		if (errno != EINTR)
+			return -errno;
+	}
+}
+
+int procfs_dump_fd(int fd, const char *name, int family, long hz,
+		   tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
+{
+	return procfs_dump_from(fill_fd, &fd, name, family, hz, emit, arg, err);
+}
+
 static int dump_file(const char *path, int family, bool missing_ok, long hz,
 		     tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
 {
@@ -576,6 +610,44 @@ int procfs_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	return procfs_dump_root("/proc", f, emit, arg, err);
 }
 
+/* TCPSTAT_PROC_SEQUENTIAL=1 (tests, benchmarks): tcp6 only after tcp. */
+static bool sequential_forced(void)
+{
+	const char *v = getenv("TCPSTAT_PROC_SEQUENTIAL");
+
+	return v && *v && strcmp(v, "0") != 0;
+}
+
+/*
+ * Both files at once: a reader thread reads tcp6 into a bounded queue
+ * (the kernel walks its table in the reader) while this thread reads and
+ * parses tcp, then parses tcp6's chunks: the order is the sequential one.
+ * When tcp6 cannot be opened or the thread not started, the sequential
+ * path runs, with its errors.
+ */
+static int dump_both(const char *path4, const char *path6, long hz, tcpstat_emit_fn *emit,
+		     void *arg, struct tcpstat_error *err)
+{
+	struct procfs_ahead a;
+	int fd6 = open(path6, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd6 >= 0 && procfs_ahead_start(&a, fd6) != 0) {
+		close(fd6);
+		fd6 = -1;
+	}
+	if (fd6 < 0) {
+		rc = dump_file(path4, AF_INET, false, hz, emit, arg, err);
+		return rc != 0 ? rc : dump_file(path6, AF_INET6, true, hz, emit, arg, err);
+	}
+	rc = dump_file(path4, AF_INET, false, hz, emit, arg, err);
+	if (rc == 0)
+		rc = procfs_dump_chunks(&a.q, path6, AF_INET6, hz, emit, arg, err);
+	procfs_ahead_stop(&a);
+	close(fd6);
+	return rc;
+}
+
 int procfs_dump_root(const char *root, const struct filter *f, tcpstat_emit_fn *emit,
 		     void *arg, struct tcpstat_error *err)
 {
@@ -585,6 +657,14 @@ int procfs_dump_root(const char *root, const struct filter *f, tcpstat_emit_fn *
 
 	if (strlen(root) > PROCFS_ROOT_MAX)
 		return err_set(err, ENAMETOOLONG, "%s", root);
+	if (filter_may_family(f, AF_INET) && filter_may_family(f, AF_INET6) &&
+	    !sequential_forced()) {
+		char path6[sizeof(path)];
+
+		snprintf(path, sizeof(path), "%s/net/tcp", root);
+		snprintf(path6, sizeof(path6), "%s/net/tcp6", root);
+		return dump_both(path, path6, hz, emit, arg, err);
+	}
 	if (filter_may_family(f, AF_INET)) {
 		snprintf(path, sizeof(path), "%s/net/tcp", root);
 		rc = dump_file(path, AF_INET, false, hz, emit, arg, err);

@@ -7,6 +7,7 @@
 #define TCPSTAT_PROCFS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "tcpstat.h"
 
@@ -45,6 +46,24 @@ const char *procfs_field_name(int field);
  */
 int procfs_dump_fd(int fd, const char *name, int family, long hz,
 		   tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err);
+
+/*
+ * A source of file bytes: up to cap bytes into dst; returns how many, 0 at
+ * the end, or -errno.
+ */
+typedef ssize_t procfs_fill_fn(void *ctx, char *dst, size_t cap);
+
+/* As procfs_dump_fd, the bytes from fill (procfs_dump_fd is a read() fill). */
+int procfs_dump_from(procfs_fill_fn *fill, void *ctx, const char *name, int family, long hz,
+		     tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err);
+
+/*
+ * The size of one read() of a file, and of the line buffer. The kernel
+ * hands out one page of lines per read of /proc/net/tcp whatever is asked
+ * (6.18: 4050 bytes, 27 lines), so a larger read saves nothing (measured,
+ * bench/RESULTS.md "Issue 19 goal 4").
+ */
+#define PROCFS_READ_SIZE 65536
 
 struct filter;
 

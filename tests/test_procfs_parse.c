@@ -19,6 +19,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ahead.h"
+#include "chunkq.h"
 #include "procfs.h"
 
 #define MAX_RECORDS 32
@@ -491,6 +493,147 @@ static void test_read_error(void **state)
 	close(fd);
 }
 
+/* ---- tcp6 read ahead: lines across chunks (issue 19 goal 4) ------------- */
+
+static size_t slurp(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	n = read(fd, buf, cap);
+	assert_true(n > 0 && (size_t)n < cap);
+	close(fd);
+	return (size_t)n;
+}
+
+/* Publishes text cut at the offsets in cuts (ascending), then ends with rc. */
+static void fill_queue(struct chunkq *q, const char *text, size_t len, const size_t *cuts,
+		       unsigned ncuts, int rc)
+{
+	size_t from = 0;
+
+	for (unsigned i = 0; i <= ncuts; i++) {
+		size_t to = i < ncuts ? cuts[i] : len;
+		void *slot = chunkq_slot(q);
+
+		assert_non_null(slot);
+		memcpy(slot, text + from, to - from);
+		chunkq_publish(q, to - from);
+		from = to;
+	}
+	chunkq_end(q, rc);
+}
+
+static int dump_cut(const char *text, size_t len, const size_t *cuts, unsigned ncuts,
+		    int end_rc, struct collected *c, struct tcpstat_error *err)
+{
+	struct chunkq q;
+	int rc;
+
+	assert_int_equal(chunkq_init(&q, CHUNKQ_MAX, len > 0 ? len : 1), 0);
+	fill_queue(&q, text, len, cuts, ncuts, end_rc);
+	rc = procfs_dump_chunks(&q, "tcp6", AF_INET6, 100, collect, c, err);
+	chunkq_free(&q);
+	return rc;
+}
+
+/* Cut in two at every offset, and in three around a 1 to 3 byte middle: as read(). */
+static void test_chunks_split_everywhere(void **state)
+{
+	static char text[4096];
+	static struct collected ref, got;
+	struct tcpstat_error err = { 0 };
+	size_t len = slurp("fixtures/proc_net_tcp6.txt", text, sizeof(text));
+
+	(void)state;
+	ref.n = 0;
+	assert_int_equal(dump_file("fixtures/proc_net_tcp6.txt", AF_INET6, &ref, &err), 0);
+	assert_true(ref.n > 0);
+	for (size_t k = 0; k <= len; k++) {
+		for (size_t m = 0; m <= 3 && k + m <= len; m++) {
+			size_t cuts[2] = { k, k + m };
+
+			got.n = 0;
+			assert_int_equal(dump_cut(text, len, cuts, m ? 2 : 1, 0, &got, &err), 0);
+			assert_int_equal(got.n, ref.n);
+			assert_memory_equal(got.socks, ref.socks, ref.n * sizeof(ref.socks[0]));
+		}
+	}
+}
+
+/* The producer's error is a read error; an end inside a line is a truncation. */
+static void test_chunks_errors(void **state)
+{
+	static char text[4096];
+	static struct collected c;
+	struct tcpstat_error err = { 0 };
+	size_t len = slurp("fixtures/proc_net_tcp6.txt", text, sizeof(text));
+	size_t cut = 300;
+
+	(void)state;
+	c.n = 0;
+	assert_int_equal(dump_cut(text, len, &cut, 1, -EIO, &c, &err), -EIO);
+	assert_int_equal(err.errnum, EIO);
+	assert_non_null(strstr(err.msg, "tcp6"));
+	c.n = 0;
+	assert_int_equal(dump_cut(text, len - 5, &cut, 1, 0, &c, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "truncated"));
+	c.n = 0;
+	assert_int_equal(dump_cut(text, 0, NULL, 0, 0, &c, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "empty"));
+}
+
+struct counted {
+	unsigned long n, stop_after;
+};
+
+static int count_sock(const struct tcpstat_sock *s, void *arg)
+{
+	struct counted *c = arg;
+
+	(void)s;
+	return ++c->n == c->stop_after ? 7 : 0;
+}
+
+/* The fixture's header, then its first line lines times: more than the queue holds. */
+static int big_fd(unsigned long lines)
+{
+	static char text[4096];
+	size_t len = slurp("fixtures/proc_net_tcp6.txt", text, sizeof(text));
+	const char *first = (const char *)memchr(text, '\n', len) + 1;
+	const char *second = (const char *)memchr(first, '\n', len - (size_t)(first - text)) + 1;
+	int fd = memfd_create("procfs-big", 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, (size_t)(first - text)), first - text);
+	for (unsigned long i = 0; i < lines; i++)
+		assert_int_equal(write(fd, first, (size_t)(second - first)), second - first);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+/* The real reader thread: every line, and a stop before the end that does not hang. */
+static void test_ahead_thread(void **state)
+{
+	const unsigned long lines = 8000;   /* ~1.3 MB, over 8 chunks */
+	struct tcpstat_error err = { 0 };
+
+	(void)state;
+	for (unsigned long stop = 0; stop <= 3; stop += 3) {
+		struct counted c = { .n = 0, .stop_after = stop };
+		struct procfs_ahead a;
+		int fd = big_fd(lines);
+
+		assert_int_equal(procfs_ahead_start(&a, fd), 0);
+		assert_int_equal(procfs_dump_chunks(&a.q, "big", AF_INET6, 100, count_sock, &c,
+						    &err), stop ? 7 : 0);
+		procfs_ahead_stop(&a);
+		close(fd);
+		assert_int_equal(c.n, stop ? stop : lines);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +650,9 @@ int main(void)
 		cmocka_unit_test(test_overlong_line),
 		cmocka_unit_test(test_emit_stops),
 		cmocka_unit_test(test_read_error),
+		cmocka_unit_test(test_chunks_split_everywhere),
+		cmocka_unit_test(test_chunks_errors),
+		cmocka_unit_test(test_ahead_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,13 @@
 /*
  * fuzz_procfs.c - the /proc/net/tcp{,6} parser on any bytes: every line
  * through procfs_parse_line, and the whole input as a file through
- * procfs_dump_fd (from a memfd). The first byte picks the family.
+ * procfs_dump_fd (from a memfd) and through procfs_dump_chunks (two
+ * chunks, as tcp6's read-ahead hands them over). The first byte's low bit
+ * picks the family, its other bits where the chunks are cut.
  * Checked: no crash or sanitizer report; a parsed record has the family
  * asked for; a dump that succeeds gave exactly the lines procfs_parse_line
  * takes (after the header), every line ended by '\n'; a line it refuses
- * fails the dump; a failed dump says why.
+ * fails the dump; a failed dump says why; both dumps agree.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -15,6 +17,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ahead.h"
+#include "chunkq.h"
 #include "procfs.h"
 
 struct count {
@@ -63,6 +67,33 @@ static long parse_lines(const uint8_t *data, size_t size, int family, bool *all_
 	return bad ? -1 : ok;
 }
 
+/*
+ * The same bytes as tcp6's read-ahead hands them over: two chunks cut at
+ * cut. Returns the dump's value; c counts the sockets.
+ */
+static int dump_chunks_cut(const uint8_t *data, size_t size, size_t cut, struct count *c)
+{
+	struct tcpstat_error err = { 0 };
+	struct chunkq q;
+	void *slot;
+	int rc;
+
+	if (chunkq_init(&q, 2, size > 0 ? size : 1) != 0)
+		abort();
+	slot = chunkq_slot(&q);
+	memcpy(slot, data, cut);
+	chunkq_publish(&q, cut);
+	slot = chunkq_slot(&q);
+	memcpy(slot, data + cut, size - cut);
+	chunkq_publish(&q, size - cut);
+	chunkq_end(&q, 0);
+	rc = procfs_dump_chunks(&q, "fuzz", c->family, 100, on_sock, c, &err);
+	chunkq_free(&q);
+	if (rc < 0 && err.msg[0] == '\0')
+		abort();
+	return rc;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,9 +104,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long lines;
 	int fd, rc;
 
+	struct count cc;
+	size_t cut;
+	int crc;
+
 	if (size < 1)
 		return 0;
 	c = (struct count){ 0, data[0] & 1 ? AF_INET6 : AF_INET };
+	cc = c;
+	/* The first byte's other bits: where the chunks are cut. */
+	cut = size > 1 ? (size_t)(data[0] >> 1) * (size - 1) / 127 : 0;
 	data++;
 	size--;
 	lines = parse_lines(data, size, c.family, &all_ended);
@@ -94,6 +132,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* A line the line parser refuses fails the dump. */
 	if (lines < 0 && rc == 0)
+		abort();
+	/* Read ahead in chunks, the same sockets and the same result. */
+	crc = dump_chunks_cut(data, size, cut, &cc);
+	if (crc != rc || cc.n != c.n)
 		abort();
 	return 0;
 }

@@ -29,7 +29,7 @@ keep=${FUZZ_OUT:+yes}
 
 # What each target links: its room and the rooms below it.
 case $name in
-procfs) srcs="procfs/procfs.c filter/filter.c filter/lists.c base/*.c" ;;
+procfs) srcs="procfs/procfs.c procfs/ahead.c filter/filter.c filter/lists.c base/*.c" ;;
 nl_parse) srcs="netlink/parse.c base/*.c" ;;
 options) srcs="cmd/options.c cmd/habits.c explain/target.c out/*.c filter/*.c base/*.c" ;;
 bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c" ;;
