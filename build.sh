@@ -32,10 +32,11 @@ bpf_pkgs="clang bpftool libbpf-dev"
 # netbase: /etc/services, for the filter language's port names; python3:
 # the filter tests' expression generator and the pty driver of the -w
 # tests; strace: the namespace fd-leak check; lsof, python3-psutil: the
-# benchmark's peers; gnuplot-nox: its plot.
+# benchmark's peers; gnuplot-nox: its plot; libxml2-utils: xmllint, which checks the plot.
 test_pkgs="libcmocka-dev iproute2 util-linux procps jq hyperfine time net-tools mandoc bash-completion
 	prometheus prometheus-node-exporter curl netbase python3 strace"
 test_pkgs="$test_pkgs lsof python3-psutil gnuplot-nox"
+test_pkgs="$test_pkgs libxml2-utils"
 # libFuzzer's runtime for clang (in bpf_pkgs): the fuzz suite (tests/fuzz/run.sh).
 test_pkgs="$test_pkgs libclang-rt-14-dev"
 case $mode in
