@@ -317,11 +317,14 @@ static int stream_one(const struct tcpstat_sock *s, void *arg)
 }
 
 /*
- * The iterator's owners, then the stream; 1 when the iterator cannot
- * run under auto (how says why: the caller walks /proc after the dump).
+ * The iterator's owners, then the stream. *later is set when the
+ * iterator cannot run under auto (owners_why says why): the caller walks
+ * /proc after the dump. It is an out flag, not a return value, because
+ * the stream passes on emit's 1 (stop: -q, --top, a closed pipe), which
+ * must not start a second dump.
  */
 static int dump_owners_first(const struct dump_request *req, dump_emit_fn *emit, void *arg,
-			     struct dump_result *res, struct tcpstat_error *err)
+			     struct dump_result *res, struct tcpstat_error *err, bool *later)
 {
 	uint32_t pids[TCPSTAT_MAX_FILTERS];
 	size_t n_pids = 0;
@@ -331,12 +334,13 @@ static int dump_owners_first(const struct dump_request *req, dump_emit_fn *emit,
 			      .keep = stream_one, .arg = &st };
 	int rc;
 
+	*later = true;
 	if (!req->all_owners)
 		n_pids = filter_required_pids(req->filter, pids, TCPSTAT_MAX_FILTERS);
 	/* Auto reads a few named processes from /proc (owners_find says why). */
 	if (req->owners_source == DUMP_OWNERS_PROC ||
 	    (req->owners_source != DUMP_OWNERS_BPF && n_pids > 0))
-		return 1;
+		return 0;
 	rc = owners_iter_lookup(NULL, pids, n_pids, &table, &res->owners_why);
 	if (rc < 0 && req->owners_source == DUMP_OWNERS_BPF) {
 		*err = res->owners_why;
@@ -344,8 +348,9 @@ static int dump_owners_first(const struct dump_request *req, dump_emit_fn *emit,
 	}
 	if (rc < 0) {
 		res->owners_fell_back = true;
-		return 1;
+		return 0;
 	}
+	*later = false;
 	res->owners_from = "bpf";
 	rc = run_sources(req, &f, res, err);
 	owners_table_free(&table);
@@ -358,9 +363,10 @@ static int dump_owned(const struct dump_request *req, dump_emit_fn *emit, void *
 	struct owned o = { .req = req };
 	struct filtered f = { .filter = req->filter, .unknown = FILTER_NO_OWNERS,
 			      .keep = keep, .arg = &o };
-	int rc = dump_owners_first(req, emit, arg, res, err);
+	bool later;
+	int rc = dump_owners_first(req, emit, arg, res, err, &later);
 
-	if (rc <= 0)
+	if (rc != 0 || !later)
 		return rc;
 	vec_init(&o.kept, sizeof(struct tcpstat_sock), 0);
 	rc = run_sources(req, &f, res, err);

@@ -159,6 +159,18 @@ run bpf root -c --program sockthread --owners-source bpf
 check "a thread's name is not its process's: none, exit 1" "1:0" \
 	"$(cat "$TMPDIR_TEST/bpf.rc"):$(cat "$TMPDIR_TEST/bpf.out")"
 
+# A listing that stops early (-q, --top N, a closed pipe) stops the one
+# dump: the owners come first, so nothing may start a second, /proc-style
+# dump after emit said stop (-v's count would then be of both dumps).
+run bpf root -q -P -l -4 --owners-source bpf -v
+check "-q -P: one dump, stopped at the first match" "0:tcpstat: backend netlink, 1 matching socket" \
+	"$(cat "$TMPDIR_TEST/bpf.rc"):$(grep '^tcpstat: backend' "$TMPDIR_TEST/bpf.err")"
+run plain root --top 1 -l -4 -v
+run bpf root --top 1 -P -l -4 --owners-source bpf -v
+check "--top 1 -P: one row, one dump, counted as without -P" \
+	"1 $(grep '^tcpstat: backend' "$TMPDIR_TEST/plain.err")" \
+	"$(tail -n +2 "$TMPDIR_TEST/bpf.out" | wc -l) $(grep '^tcpstat: backend' "$TMPDIR_TEST/bpf.err")"
+
 # auto as root: bpf, but --pid alone reads those processes from /proc.
 run auto root -P -v
 check "auto as root: -v says bpf" "tcpstat: owners from bpf (one pass of the task-file iterator)" \
