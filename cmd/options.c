@@ -106,8 +106,10 @@ static const struct opt_spec specs[] = {
 	  "language; lines starting with # are comments)" },
 	{ "processes", OPT_PROCESSES, no_argument, NULL, "Output:",
 	  "add the PID/Program name column (- for none or\n"
-	  "not visible); it, --pid and --program keep the\n"
-	  "matching sockets in memory to look owners up;\n"
+	  "not visible); owners from eBPF are read before\n"
+	  "the dump (32 B per TCP socket fd), from /proc\n"
+	  "after it (it, --pid and --program then keep the\n"
+	  "matching sockets in memory);\n"
 	  "with -E, each socket's owner carried into its\n"
 	  "later events (TIME_WAIT too), last on the line" },
 	{ "timers", OPT_TIMERS, no_argument, NULL, NULL,
