@@ -62,6 +62,25 @@ wait_for_line() {
 	return 1
 }
 
+# wait_bpf_attached PID...: wait until each -E --events-source bpf has
+# attached its programs: its bpf_link fds, counted 0.1 s apart, agree and
+# are not zero (a fixed sleep is too short when the machine is busy and the
+# load takes longer). Fails after 10 s.
+wait_bpf_attached() {
+	local pid n last i
+	for pid in "$@"; do
+		last=0
+		for i in $(seq 1 100); do
+			n=$(find "/proc/$pid/fd" -lname 'anon_inode:bpf_link' 2>/dev/null | wc -l)
+			[ "$n" -gt 0 ] && [ "$n" = "$last" ] && continue 2
+			last=$n
+			sleep 0.1
+		done
+		echo "FAIL: pid $pid attached no eBPF program in 10 s" >&2
+		return 1
+	done
+}
+
 FAILED=0
 PASSED=0
 # check NAME EXPECTED ACTUAL: compare two strings, report a diff on mismatch.

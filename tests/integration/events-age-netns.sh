@@ -49,6 +49,7 @@ if [ "$bpf" = 1 ]; then
 	watchers+=(bpf bpf-json)
 	start bpf --events-source bpf
 	start bpf-json --events-source bpf -j
+	wait_bpf_attached "${pids[bpf]}" "${pids[bpf-json]}"
 fi
 sleep 1
 "$TCPSTAT" -K -s time-wait --dport 9996 >/dev/null

@@ -44,7 +44,7 @@ TCPSTAT_BPF_TW_LOOKUP=1 "$TCPSTAT" -E --events-source bpf -v -4 -p 9999 \
 	>"$TMPDIR_TEST/seq.lookup" 2>"$TMPDIR_TEST/seq.lookup.err" &
 evl=$!
 track_pid "$evl"
-sleep 0.5
+wait_bpf_attached "$long" "$ev" "$evj" "$evl"
 "$ECHO_SERVER" -q >"$TMPDIR_TEST/server.out" 2>&1 &
 server=$!
 track_pid "$server"
@@ -89,7 +89,7 @@ check "JSON: in_state_ms where known" "true" \
 "$TCPSTAT" -E --events-source bpf -4 -p 9999 >"$TMPDIR_TEST/rst" 2>&1 &
 ev=$!
 track_pid "$ev"
-sleep 0.5
+wait_bpf_attached "$ev"
 "$ECHO_CLIENT" --rst -m reset >/dev/null
 sleep 0.3
 kill -INT "$ev"; wait "$ev"
@@ -108,7 +108,7 @@ for _ in $(seq 1 50); do "$TCPSTAT" -q -l --sport 9997 && break; sleep 0.1; done
 "$TCPSTAT" -E --events-source bpf -4 -p 9997 >"$TMPDIR_TEST/kill" 2>&1 &
 ev=$!
 track_pid "$ev"
-sleep 0.5
+wait_bpf_attached "$ev"
 "$ECHO_CLIENT" -m kill 127.0.0.1 9997 >/dev/null
 sleep 0.5
 "$TCPSTAT" -K -s time-wait --dport 9997 >/dev/null
@@ -124,7 +124,7 @@ kill "$killed"; wait "$killed" 2>/dev/null
 "$TCPSTAT" -E --events-source bpf -v >"$TMPDIR_TEST/iso" 2>"$TMPDIR_TEST/iso.err" &
 ev=$!
 track_pid "$ev"
-sleep 0.5
+wait_bpf_attached "$ev"
 unshare -n -- "$BASH" -c 'ip link set lo up
 	"$0" -q -p 9998 >/dev/null 2>&1 & s=$!
 	sleep 0.3; "$1" -n 20 127.0.0.1 9998 >/dev/null; kill $s; wait $s' \
@@ -143,7 +143,7 @@ for _ in $(seq 1 50); do "$TCPSTAT" -q -l --sport 9998 && break; sleep 0.1; done
 "$TCPSTAT" -E --events-source bpf -v -p 9999 >"$TMPDIR_TEST/port" 2>"$TMPDIR_TEST/port.err" &
 ev=$!
 track_pid "$ev"
-sleep 0.5
+wait_bpf_attached "$ev"
 "$ECHO_CLIENT" -n 50 127.0.0.1 9998 >/dev/null
 sleep 0.3
 kill -INT "$ev"; wait "$ev"

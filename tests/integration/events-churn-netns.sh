@@ -27,7 +27,7 @@ server=$!; track_pid "$server"
 for _ in $(seq 1 50); do "$TCPSTAT" -q -l --sport 9999 && break; sleep 0.1; done
 "$TCPSTAT" -E --events-source bpf -v -4 -p 9999 >"$TMPDIR_TEST/ev" 2>"$TMPDIR_TEST/ev.err" &
 ev=$!; track_pid "$ev"
-sleep 0.5
+wait_bpf_attached "$ev"
 start=$(date +%s.%N)
 for _ in $(seq 1 $((TOTAL / ROUND))); do
 	"$ECHO_CLIENT" -n "$ROUND" -m churn >/dev/null || { echo "echo-client failed" >&2; break; }

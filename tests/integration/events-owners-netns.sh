@@ -73,7 +73,7 @@ wait_listen 9999
 # ---- half-close: the client shuts its side first, the server answers, then closes.
 "$TCPSTAT" -E --events-source bpf -4 -p 9999 >"$TMPDIR_TEST/half" 2>&1 &
 ev=$!; track_pid "$ev"
-sleep 0.5
+wait_bpf_attached "$ev"
 "$ECHO_CLIENT" --half-close -m half >/dev/null
 check "half-close: echo-client succeeds" 0 $?
 sleep 0.3
@@ -100,7 +100,7 @@ ev=$!; track_pid "$ev"
 evj=$!; track_pid "$evj"
 "$TCPSTAT" -E --events-source bpf --pid "$old" -4 >"$TMPDIR_TEST/pid" 2>&1 &
 evp=$!; track_pid "$evp"
-sleep 0.5
+wait_bpf_attached "$ev" "$evj" "$evp"
 # A connecting side: echo-client, which closes first.
 "$ECHO_CLIENT" -m new >/dev/null &
 client=$!; track_pid "$client"
@@ -173,7 +173,7 @@ label_before=$("$TCPSTAT" --all-netns -H -O netns --sport 9999 -l | head -n 1)
 e2=$!; track_pid "$e2"
 "$TCPSTAT" -E --events-source bpf -v -4 -p 9999 >"$TMPDIR_TEST/own-ns" 2>&1 &
 e3=$!; track_pid "$e3"
-sleep 0.5
+wait_bpf_attached "$e1" "$e2" "$e3"
 ip netns exec "$blue" "$ECHO_CLIENT" -m blue >/dev/null
 # Ours, at the same time: -N blue must not see it.
 "$ECHO_CLIENT" -m ours >/dev/null &
