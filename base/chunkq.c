@@ -103,3 +103,13 @@ void chunkq_cancel(struct chunkq *q)
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
 }
+
+int chunkq_cancelled(struct chunkq *q)
+{
+	int cancelled;
+
+	pthread_mutex_lock(&q->lock);
+	cancelled = q->cancelled;
+	pthread_mutex_unlock(&q->lock);
+	return cancelled;
+}

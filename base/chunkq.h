@@ -49,5 +49,7 @@ const void *chunkq_take(struct chunkq *q, size_t *len, int *rc);
 void chunkq_release(struct chunkq *q);
 /* Consumer: stop; the producer's waits end. */
 void chunkq_cancel(struct chunkq *q);
+/* Producer: whether the consumer cancelled (to stop filling a chunk early). */
+int chunkq_cancelled(struct chunkq *q);
 
 #endif

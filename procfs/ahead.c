@@ -2,7 +2,8 @@
  * ahead.c - the tcp6 reader thread and the line source over its chunks.
  * The thread only reads (signals blocked: the main thread alone looks at
  * the stop flag); procfs read() does not block for long, so stopping is
- * cancelling the queue and waiting for the read in progress.
+ * cancelling the queue and waiting for the read in progress: the thread
+ * looks at the queue's cancel after every read, not only between chunks.
  */
 #include <errno.h>
 #include <signal.h>
@@ -15,15 +16,16 @@
 /*
  * Fills a chunk with reads: the kernel hands out a page of lines per read
  * whatever the buffer (seq_file), so a chunk per read would hold 4 KiB.
- * Returns the bytes in it, less than its size only at the end of the file
- * or at a read error (*rc then -errno: the bytes before it still count).
+ * Returns the bytes in it, less than its size only at the end of the file,
+ * at a read error (*rc then -errno: the bytes before it still count) or
+ * when the consumer cancelled.
  */
-static size_t fill_chunk(int fd, char *slot, size_t size, int *rc)
+static size_t fill_chunk(struct procfs_ahead *a, char *slot, int *rc)
 {
-	size_t used = 0;
+	size_t used = 0, size = a->q.size;
 
-	while (used < size) {
-		ssize_t n = read(fd, slot + used, size - used);
+	while (used < size && !chunkq_cancelled(&a->q)) {
+		ssize_t n = read(a->fd, slot + used, size - used);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -47,11 +49,11 @@ static void *ahead_run(void *p)
 
 		if (!slot)
 			break;
-		n = fill_chunk(a->fd, slot, a->q.size, &rc);
+		n = fill_chunk(a, slot, &rc);
 		if (n > 0)
 			chunkq_publish(&a->q, n);
 		if (n < a->q.size)
-			break;          /* the end of the file, or an error */
+			break;          /* the end of the file, an error or a cancel */
 	}
 	chunkq_end(&a->q, rc);
 	return NULL;

@@ -167,7 +167,9 @@ static void test_cancel_unblocks(void **state)
 	assert_non_null(chunkq_take(&q, &len, &rc));
 	chunkq_release(&q);
 	sleep_ms(50);
+	assert_int_equal(chunkq_cancelled(&q), 0);
 	chunkq_cancel(&q);
+	assert_int_equal(chunkq_cancelled(&q), 1);
 	pthread_join(t, NULL);
 	assert_int_equal(pr.saw_cancel, 1);
 	assert_true(pr.published <= NCHUNKS + 1);
