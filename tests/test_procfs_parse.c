@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -596,8 +597,8 @@ static int count_sock(const struct tcpstat_sock *s, void *arg)
 	return ++c->n == c->stop_after ? 7 : 0;
 }
 
-/* The fixture's header, then its first line lines times: more than the queue holds. */
-static int big_fd(unsigned long lines)
+/* The fixture's header, then its first line as often as fills bytes; *lines says how often. */
+static int big_fd(size_t bytes, unsigned long *lines)
 {
 	static char text[4096];
 	size_t len = slurp("fixtures/proc_net_tcp6.txt", text, sizeof(text));
@@ -607,27 +608,52 @@ static int big_fd(unsigned long lines)
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, (size_t)(first - text)), first - text);
-	for (unsigned long i = 0; i < lines; i++)
+	*lines = bytes / (size_t)(second - first) + 1;
+	for (unsigned long i = 0; i < *lines; i++)
 		assert_int_equal(write(fd, first, (size_t)(second - first)), second - first);
 	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
 	return fd;
 }
 
-/* The real reader thread: every line, and a stop before the end that does not hang. */
+/* Whether the reader waits on a full queue, before the end of its file (up to 5 s). */
+static bool reader_blocked(struct chunkq *q)
+{
+	for (int i = 0; i < 500; i++) {
+		bool full, ended;
+
+		pthread_mutex_lock(&q->lock);
+		full = q->count == q->nchunks;
+		ended = q->ended;
+		pthread_mutex_unlock(&q->lock);
+		if (full || ended)
+			return full && !ended;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
+/*
+ * The real reader thread: every line of a file twice the queue's size, and
+ * a stop after 3 sockets while the reader waits on the full queue, which
+ * must end its wait (a hang here is a test timeout).
+ */
 static void test_ahead_thread(void **state)
 {
-	const unsigned long lines = 8000;   /* ~1.3 MB, over 8 chunks */
+	const size_t bytes = 2UL * PROCFS_AHEAD_CHUNKS * PROCFS_AHEAD_CHUNK;
 	struct tcpstat_error err = { 0 };
 
 	(void)state;
 	for (unsigned long stop = 0; stop <= 3; stop += 3) {
 		struct counted c = { .n = 0, .stop_after = stop };
 		struct procfs_ahead a;
-		int fd = big_fd(lines);
+		unsigned long lines;
+		int fd = big_fd(bytes, &lines);
 
 		assert_int_equal(procfs_ahead_start(&a, fd), 0);
 		assert_int_equal(procfs_dump_chunks(&a.q, "big", AF_INET6, 100, count_sock, &c,
 						    &err), stop ? 7 : 0);
+		if (stop)
+			assert_true(reader_blocked(&a.q));
 		procfs_ahead_stop(&a);
 		close(fd);
 		assert_int_equal(c.n, stop ? stop : lines);

@@ -2,7 +2,7 @@
 # Issue 19 goal 4: -B proc with tcp6 read ahead by a thread must list
 # exactly what the sequential path lists, in the same order, with several
 # reads' worth of IPv4 sockets (twpop) before tcp6 (a tcp6 longer than the
-# queue holds is test_procfs_parse's test_ahead_thread).
+# queue holds, twice over, is test_procfs_parse's test_ahead_thread).
 . "$(dirname "$0")/../lib.sh"
 : "${TCPSTAT:?}" "${SOCKFIXTURE:?}" "${TWPOP:?}"
 netns_enter "$@"
