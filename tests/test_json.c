@@ -327,6 +327,56 @@ static void test_json_max(void **state)
 	}
 }
 
+/*
+ * json_raw against text written out by hand (test_json_max checks only
+ * that json and json_raw agree, and json is made from json_raw): the
+ * longest IPv6, a mapped IPv4, the largest numbers, and the names for
+ * what tcpstat does not know.
+ */
+static void test_json_raw_literal(void **state)
+{
+	static const struct {
+		int field, family;
+		const char *addr;            /* local and peer; NULL: all 0xff bytes */
+		uint8_t state, timer;
+		const char *want;
+	} cases[] = {
+		{ OUT_F_LOCAL_ADDR, AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1, 0,
+		  "\"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff\"" },
+		{ OUT_F_PEER_ADDR, AF_INET6, "::ffff:255.255.255.255", 1, 0,
+		  "\"::ffff:255.255.255.255\"" },
+		{ OUT_F_PEER_ADDR, AF_INET6, "::", 1, 0, "\"::\"" },
+		{ OUT_F_LOCAL_ADDR, AF_INET, NULL, 1, 0, "\"255.255.255.255\"" },
+		{ OUT_F_PROTO, AF_INET6, NULL, 1, 0, "\"tcp6\"" },
+		{ OUT_F_PROTO, AF_INET, NULL, 1, 0, "\"tcp\"" },
+		{ OUT_F_LOCAL_PORT, AF_INET, NULL, 1, 0, "65535" },
+		{ OUT_F_RECV_Q, AF_INET, NULL, 1, 0, "4294967295" },
+		{ OUT_F_UID, AF_INET, NULL, 1, 0, "4294967295" },
+		{ OUT_F_INODE, AF_INET, NULL, 1, 0, "18446744073709551615" },
+		{ OUT_F_STATE, AF_INET, NULL, TCPSTAT_CLOSE_WAIT, 0, "\"CLOSE_WAIT\"" },
+		{ OUT_F_STATE, AF_INET, NULL, 255, 0, "\"?\"" },
+		{ OUT_F_STATE, AF_INET, NULL, 0, 0, "\"?\"" },
+		{ OUT_F_TIMER, AF_INET, NULL, 1, TCPSTAT_TIMER_KEEPALIVE, "\"keepalive\"" },
+		{ OUT_F_TIMER, AF_INET, NULL, 1, 255, "\"unkn-255\"" },
+	};
+	struct tcpstat_sock s;
+	struct out_row r = { .s = &s };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&s, 0xff, sizeof(s));
+		s.family = (uint8_t)cases[i].family;
+		if (cases[i].addr) {
+			assert_int_equal(inet_pton(AF_INET6, cases[i].addr, s.local_addr), 1);
+			memcpy(s.peer_addr, s.local_addr, sizeof(s.peer_addr));
+		}
+		s.state = cases[i].state;
+		s.timer = cases[i].timer;
+		s.present = 0;
+		check_raw(&out_fields[cases[i].field], &r, cases[i].want, strlen(cases[i].want));
+	}
+}
+
 /* ---- events (-E) ------------------------------------------------------------------------ */
 
 static void test_json_events(void **state)
@@ -751,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_json_owners),
 		cmocka_unit_test(test_json_row_longer_than_buffer),
 		cmocka_unit_test(test_json_max),
+		cmocka_unit_test(test_json_raw_literal),
 		cmocka_unit_test(test_json_events),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_count),
