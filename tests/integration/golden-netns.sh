@@ -39,8 +39,14 @@ mask() {
 		s{"timer_ms":\d+}{"timer_ms":MS}g;'
 }
 # A header line first as it is, the rows sorted (a row's place in the
-# kernel's hash order changes with every namespace, so a first row is too).
-sorted() { awk 'NR == 1 && !/^(tcp|\{)/ { print; next } { print | "LC_ALL=C sort" }'; }
+# kernel's hash order changes with every namespace, so a first row is too,
+# and one walk mixes the families). -H: no header, every line sorted.
+sorted() {
+	case " $1 " in
+	*" -H "*) LC_ALL=C sort ;;
+	*) awk 'NR == 1 && !/^(tcp|\{)/ { print; next } { print | "LC_ALL=C sort" }' ;;
+	esac
+}
 
 combos=(
 	"" "-o" "-e" "-e -o" "-H" "-l" "-l -p 9999" "-o -s time-wait" "-s connected"
@@ -59,7 +65,7 @@ run_all() {
 			# shellcheck disable=SC2086  # a combination is a word list
 			out=$("$TCPSTAT" -B "$backend" $c 2>&1); rc=$?
 			printf '### -B %s %s (exit %d)\n' "$backend" "$c" "$rc"
-			[ -n "$out" ] && printf '%s\n' "$out" | sorted | mask
+			[ -n "$out" ] && printf '%s\n' "$out" | sorted "$c" | mask
 		done
 	done
 	for c in "--help" "-O help" "--version"; do
