@@ -1,6 +1,7 @@
 /*
- * netlink.c - talk to NETLINK_SOCK_DIAG: one dump request per family,
- * replies streamed to the caller's emit as they arrive.
+ * netlink.c - talk to NETLINK_SOCK_DIAG: one dump request for both
+ * families (or one per family), replies streamed to the caller's emit as
+ * they arrive.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -32,8 +33,8 @@
 #define NL_DUMP_TRIES 3
 
 /*
- * Each family's dump is received by a thread of its own, this many
- * receive buffers ahead of the parser, so memory stays bounded.
+ * A dump is received by a thread of its own, this many receive buffers
+ * ahead of the parser, so memory stays bounded.
  */
 #define NL_AHEAD_CHUNKS 8
 
@@ -61,12 +62,29 @@ static uint8_t ext_bits(unsigned want)
 	return ext;
 }
 
+/*
+ * The legacy request's header: the kernel ignores its family and asks its
+ * tables for AF_UNSPEC (inet_diag_dump_compat), so one walk answers for
+ * both families.
+ */
+static void put_both_families(struct nlmsghdr *nlh, const struct filter *f, unsigned want)
+{
+	struct inet_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+
+	nlh->nlmsg_type = TCPDIAG_GETSOCK;
+	req->idiag_family = AF_INET;
+	req->idiag_states = filter_states(f);
+	req->idiag_ext = ext_bits(want);
+}
+
 size_t nl_build_request_ext(void *buf, size_t len, int family, uint32_t seq,
 			    const struct filter *f, unsigned want)
 {
 	uint8_t bc[NL_BYTECODE_MAX];
 	int bc_len = nl_bytecode_build(bc, sizeof(bc), f);
-	size_t need = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct inet_diag_req_v2));
+	size_t need = MNL_NLMSG_HDRLEN + MNL_ALIGN(family == AF_UNSPEC
+						   ? sizeof(struct inet_diag_req)
+						   : sizeof(struct inet_diag_req_v2));
 	struct nlmsghdr *nlh;
 	struct inet_diag_req_v2 *req;
 
@@ -82,14 +100,18 @@ size_t nl_build_request_ext(void *buf, size_t len, int family, uint32_t seq,
 		return 0;
 	memset(buf, 0, need);
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-	req->sdiag_family = (uint8_t)family;
-	req->sdiag_protocol = IPPROTO_TCP;
-	req->idiag_states = filter_states(f);
-	req->idiag_ext = ext_bits(want);
+	if (family == AF_UNSPEC) {
+		put_both_families(nlh, f, want);
+	} else {
+		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+		req->sdiag_family = (uint8_t)family;
+		req->sdiag_protocol = IPPROTO_TCP;
+		req->idiag_states = filter_states(f);
+		req->idiag_ext = ext_bits(want);
+	}
 	if (bc_len > 0)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, (size_t)bc_len, bc);
 	return nlh->nlmsg_len;
@@ -206,8 +228,8 @@ static int dump_family_retrying(int ns_fd, void *buf, int family, uint32_t *seq,
 
 /*
  * A reader thread: it only receives. A dump's recvmsg is where the kernel
- * walks its tables (netlink_dump runs as the queue drains), so the two
- * families' walks overlap each other and the main thread's formatting.
+ * walks its tables (netlink_dump runs as the queue drains), so the walk
+ * overlaps the main thread's formatting.
  * A receive error ends the queue with that value, for the parser.
  */
 struct nl_ahead {
@@ -359,10 +381,41 @@ static int dump_both(int ns_fd, void *buf, uint32_t *seq, const struct nl_query 
 	return rc;
 }
 
-/* TCPSTAT_NL_SEQUENTIAL=1 (tests, benchmarks): one family after the other. */
-static bool sequential_forced(void)
+/*
+ * Both families in one walk, the legacy request's: a reader thread
+ * receives it (the kernel walks in the receiver) while this thread parses
+ * and emits, so the walk and the formatting overlap. Rows come in the
+ * kernel's order: listeners, then connections, each family's in the order
+ * its own dump gives, the two mixed as the tables hold them. One walk
+ * costs less than two (each walks the whole established hash, the
+ * AF_INET6 one skipping every IPv4 socket), and two at once slow each
+ * other down. A kernel that refuses the request, before anything was
+ * emitted, gets the per-family dumps; an interrupted dump of which nothing
+ * was emitted is asked for again.
+ */
+static int dump_one_walk(int ns_fd, void *buf, uint32_t *seq, const struct nl_query *q,
+			 tcpstat_emit_fn *emit, void *arg, struct tcpstat_error *err)
 {
-	const char *v = getenv("TCPSTAT_NL_SEQUENTIAL");
+	struct nl_ahead a;
+	uint32_t seq1 = ++*seq;
+	unsigned long emitted = 0;
+	int rc = ahead_start(&a, ns_fd, buf, AF_UNSPEC, seq1, q, err);
+
+	if (rc != 0)
+		return rc;
+	rc = ahead_parse(&a, seq1, emit, arg, &emitted, err);
+	ahead_stop(&a);
+	if (rc >= 0 || emitted > 0)
+		return rc;
+	if (rc == -EINTR)
+		return dump_family_retrying(ns_fd, buf, AF_UNSPEC, seq, q, emit, arg, err);
+	return dump_both(ns_fd, buf, seq, q, emit, arg, err);
+}
+
+/* An internal switch (tests, benchmarks) set to anything but 0. */
+static bool forced(const char *name)
+{
+	const char *v = getenv(name);
 
 	return v && *v && strcmp(v, "0") != 0;
 }
@@ -396,8 +449,14 @@ int nl_dump_netns_ext(int ns_fd, const struct filter *f, unsigned want, tcpstat_
 
 	if (!buf)
 		return fail(err, ENOMEM, "receive buffer");
-	if (ipv4 && ipv6 && !sequential_forced()) {
-		rc = dump_both(ns_fd, buf, &seq, &q, emit, arg, err);
+	/*
+	 * TCPSTAT_NL_SEQUENTIAL=1: one family after the other;
+	 * TCPSTAT_NL_PER_FAMILY=1: the two families' dumps at once (what a
+	 * kernel refusing the one walk gets).
+	 */
+	if (ipv4 && ipv6 && !forced("TCPSTAT_NL_SEQUENTIAL")) {
+		rc = forced("TCPSTAT_NL_PER_FAMILY") ? dump_both(ns_fd, buf, &seq, &q, emit, arg, err)
+						     : dump_one_walk(ns_fd, buf, &seq, &q, emit, arg, err);
 		free(buf);
 		return rc;
 	}

@@ -68,8 +68,10 @@ int nl_bytecode_build(uint8_t *buf, size_t len, const struct filter *f);
 
 /*
  * Writes into buf a whole SOCK_DIAG_BY_FAMILY dump request for one family
- * (AF_INET or AF_INET6), with sequence number seq. Returns its length
- * (nlmsg_len), or 0 when it does not fit in len bytes.
+ * (AF_INET or AF_INET6), with sequence number seq; for AF_UNSPEC, the
+ * legacy TCPDIAG_GETSOCK request for both (one walk of the kernel's
+ * tables; its replies have that type). Returns its length (nlmsg_len), or
+ * 0 when it does not fit in len bytes.
  */
 size_t nl_build_request(void *buf, size_t len, int family, uint32_t seq,
 			const struct filter *f);

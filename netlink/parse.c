@@ -301,7 +301,8 @@ static int on_data(const struct nlmsghdr *nlh, void *data)
 	struct batch *b = data;
 	int rc;
 
-	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+	/* The same inet_diag_msg under either request's type. */
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK)
 		return bad_message(b, "unexpected message type");
 	if (parse_msg(nlh, &b->sock) < 0)
 		return bad_message(b, "bad inet_diag message");

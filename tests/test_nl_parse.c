@@ -19,6 +19,7 @@
 #include <libmnl/libmnl.h>
 
 #include "filter.h"
+#include "lists.h"
 #include "netlink.h"
 
 #define SEQ 77
@@ -569,6 +570,68 @@ static void test_request_ext(void **state)
 			 1 << (INET_DIAG_SKMEMINFO - 1));
 }
 
+/*
+ * Both families in one walk: the legacy TCPDIAG_GETSOCK request, its
+ * struct inet_diag_req carrying the same states and extensions, and the
+ * same bytecode after it, as the per-family request has.
+ */
+static void test_request_both_families(void **state)
+{
+	uint8_t one[512] __attribute__((aligned(4))), per[512] __attribute__((aligned(4)));
+	struct filter f;
+	struct filter_lists q = { .states = 1u << TCPSTAT_TIME_WAIT | 1u << TCPSTAT_LISTEN,
+				  .ipv4 = true, .ipv6 = true,
+				  .n_port = 1, .port = { { 9999, 9999 } } };
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)one;
+	const struct inet_diag_req *req;
+	const struct inet_diag_req_v2 *v2;
+	size_t len, len_v2, head = NLMSG_HDRLEN + sizeof(*req), head_v2 = NLMSG_HDRLEN + sizeof(*v2);
+
+	(void)state;
+	assert_int_equal(filter_from_lists(&f, &q), 0);
+	len = nl_build_request_ext(one, sizeof(one), AF_UNSPEC, 9, &f, NL_WANT_INFO);
+	len_v2 = nl_build_request_ext(per, sizeof(per), AF_INET6, 9, &f, NL_WANT_INFO);
+	req = mnl_nlmsg_get_payload(nlh);
+	v2 = mnl_nlmsg_get_payload((const struct nlmsghdr *)per);
+	assert_true(len_v2 > head_v2);
+	assert_int_equal(len - head, len_v2 - head_v2);
+	assert_int_equal(nlh->nlmsg_len, len);
+	assert_int_equal(nlh->nlmsg_type, TCPDIAG_GETSOCK);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	assert_int_equal(nlh->nlmsg_seq, 9);
+	assert_int_equal(req->idiag_states, 1u << TCPSTAT_TIME_WAIT | 1u << TCPSTAT_LISTEN);
+	assert_int_equal(req->idiag_states, v2->idiag_states);
+	assert_int_equal(req->idiag_ext, 1 << (INET_DIAG_INFO - 1) | 1 << (INET_DIAG_CONG - 1));
+	assert_memory_equal(one + head, per + head_v2, len - head);
+	assert_int_equal(nl_build_request_ext(one, head, AF_UNSPEC, 9, &f, 0), 0);
+}
+
+/* Replies to the legacy request carry its type and the same message. */
+static void test_reply_to_both_families(void **state)
+{
+	struct batch_buf b = { .len = 0 };
+	struct inet_diag_msg m4 = base_msg(AF_INET, TCPSTAT_TIME_WAIT);
+	struct inet_diag_msg m6 = base_msg(AF_INET6, TCPSTAT_LISTEN);
+	struct nlmsghdr *nlh;
+	struct outcome o = { .rc = 0 };
+
+	(void)state;
+	nlh = add_msg(&b, TCPDIAG_GETSOCK, NLM_F_MULTI);
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(m4)), &m4, sizeof(m4));
+	close_msg(&b, nlh);
+	nlh = add_msg(&b, TCPDIAG_GETSOCK, NLM_F_MULTI);
+	memcpy(mnl_nlmsg_put_extra_header(nlh, sizeof(m6)), &m6, sizeof(m6));
+	close_msg(&b, nlh);
+	add_done(&b, 0);
+	run(&b, b.len, &o);
+	assert_int_equal(o.rc, NL_BATCH_DONE);
+	assert_int_equal(o.sink.n, 2);
+	assert_int_equal(o.sink.socks[0].family, AF_INET);
+	assert_int_equal(o.sink.socks[0].state, TCPSTAT_TIME_WAIT);
+	assert_int_equal(o.sink.socks[1].family, AF_INET6);
+	assert_int_equal(o.sink.socks[1].state, TCPSTAT_LISTEN);
+}
+
 static void test_destroy_request(void **state)
 {
 	uint8_t buf[512] __attribute__((aligned(4)));
@@ -686,6 +749,8 @@ int main(void)
 		cmocka_unit_test(test_tcp_info_short),
 		cmocka_unit_test(test_cong_and_memory_odd),
 		cmocka_unit_test(test_request_ext),
+		cmocka_unit_test(test_request_both_families),
+		cmocka_unit_test(test_reply_to_both_families),
 		cmocka_unit_test(test_destroy_request),
 		cmocka_unit_test(test_ack),
 	};

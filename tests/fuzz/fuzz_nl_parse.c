@@ -3,7 +3,8 @@
  * checked against a model written here from the protocol, not from
  * parse.c or libmnl: the messages must tile the buffer; each must be for
  * our sequence number and port (0 matches any); NLM_F_DUMP_INTR is EINTR;
- * SOCK_DIAG_BY_FAMILY carries an inet_diag_msg of family AF_INET or
+ * SOCK_DIAG_BY_FAMILY (or TCPDIAG_GETSOCK, the type of replies to the
+ * legacy request for both families) carries an inet_diag_msg of family AF_INET or
  * AF_INET6 and attributes that tile the rest; NLMSG_ERROR is an ack (0) or
  * an errno; NLMSG_DONE ends the dump, with an errno when negative; NLMSG_NOOP
  * and unknown control types are skipped; NLMSG_OVERRUN and other data
@@ -70,7 +71,7 @@ static bool attrs_tile(const uint8_t *p, size_t len)
 	return true;
 }
 
-/* One SOCK_DIAG_BY_FAMILY payload into the record's checked fields; false: malformed. */
+/* One SOCK_DIAG_BY_FAMILY or TCPDIAG_GETSOCK payload into the record's checked fields; false: malformed. */
 static bool model_sock(const uint8_t *pl, size_t len, struct tcpstat_sock *s)
 {
 	struct inet_diag_msg m;
@@ -146,7 +147,7 @@ static bool model_msg(struct model *md, const uint8_t *h, unsigned stop_at)
 		model_error(md, EINTR);
 		return false;
 	}
-	if (type == SOCK_DIAG_BY_FAMILY) {
+	if (type == SOCK_DIAG_BY_FAMILY || type == TCPDIAG_GETSOCK) {
 		if (md->n == MAX_RECORDS || !model_sock(pl, plen, &md->recs[md->n])) {
 			model_error(md, EBADMSG);
 			return false;
