@@ -239,32 +239,74 @@ struct nl_ahead {
 };
 
 /*
- * The thread does not look for the dump's end (that would walk every
- * message twice): the parser finds it, and ahead_stop cancels the thread,
- * then blocked in recvmsg. Cancellation is allowed only there, so the
- * thread never ends inside the queue's lock.
+ * Whether a received chunk may be the dump's last: it ends with an
+ * NLMSG_DONE, or it is one NLMSG_ERROR (a refused request). Only the
+ * chunk's ends are looked at, not every message (the parser walks those):
+ * a false "may" costs one non-blocking receive, which finds more.
+ */
+static bool may_end_dump(const void *chunk, size_t len)
+{
+	const size_t done_len = NLMSG_LENGTH(sizeof(int));
+	const struct nlmsghdr *first = chunk;
+	const struct nlmsghdr *last;
+
+	if (len >= sizeof(*first) && first->nlmsg_len == len && first->nlmsg_type == NLMSG_ERROR)
+		return true;
+	if (len < done_len)
+		return false;
+	last = (const struct nlmsghdr *)((const char *)chunk + len - done_len);
+	return last->nlmsg_len == done_len && last->nlmsg_type == NLMSG_DONE;
+}
+
+/*
+ * One receive into a buffer of NL_RECV_BUF, as mnl_socket_recvfrom does
+ * it (a message cut short is ENOSPC), with recvmsg's flags.
+ */
+static ssize_t receive(int fd, void *buf, int flags)
+{
+	struct sockaddr_nl from;
+	struct iovec iov = { .iov_base = buf, .iov_len = NL_RECV_BUF };
+	struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof(from),
+			      .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n = recvmsg(fd, &msg, flags);
+
+	if (n >= 0 && (msg.msg_flags & MSG_TRUNC)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * The thread receives until the dump's end, the consumer's cancel or an
+ * error. After a chunk that may be the last it receives without waiting:
+ * while a dump runs, the kernel queues its next part before recvmsg
+ * returns (netlink_dump runs in the receiver), so an empty queue there
+ * means the dump is over (were it not, the parser finds no NLMSG_DONE and
+ * says so). So the thread never blocks after the end and is never
+ * cancelled (pthread_cancel would also load libgcc_s for unwinding).
  */
 static void *ahead_run(void *p)
 {
 	struct nl_ahead *a = p;
-	int rc = 0;
+	int fd = mnl_socket_get_fd(a->nl), flags = 0, rc = 0;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	for (;;) {
 		void *slot = chunkq_slot(&a->q);
 		ssize_t n;
 
 		if (!slot)
 			break;
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-		n = mnl_socket_recvfrom(a->nl, slot, NL_RECV_BUF);
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		n = receive(fd, slot, flags);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && flags && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
 		if (n <= 0) {
 			rc = n < 0 ? -errno : -EBADMSG;
 			break;
 		}
+		flags = may_end_dump(slot, (size_t)n) ? MSG_DONTWAIT : 0;
 		chunkq_publish(&a->q, (size_t)n);
 	}
 	chunkq_end(&a->q, rc);
@@ -311,7 +353,6 @@ static int ahead_start(struct nl_ahead *a, int ns_fd, void *buf, int family, uin
 static void ahead_stop(struct nl_ahead *a)
 {
 	chunkq_cancel(&a->q);
-	pthread_cancel(a->thread);
 	pthread_join(a->thread, NULL);
 	chunkq_free(&a->q);
 	mnl_socket_close(a->nl);
