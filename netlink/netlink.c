@@ -236,6 +236,7 @@ struct nl_ahead {
 	struct chunkq q;
 	struct mnl_socket *nl;
 	pthread_t thread;
+	bool running;              /* the thread and q exist */
 };
 
 /*
@@ -313,14 +314,14 @@ static void *ahead_run(void *p)
 	return NULL;
 }
 
-/* Sends family's request on a socket of its own and starts reading it. */
-static int ahead_start(struct nl_ahead *a, int ns_fd, void *buf, int family, uint32_t seq,
-		       const struct nl_query *q, struct tcpstat_error *err)
+/* Sends family's request on a socket of its own, a->nl; no thread yet. */
+static int ahead_request(struct nl_ahead *a, int ns_fd, void *buf, int family, uint32_t seq,
+			 const struct nl_query *q, struct tcpstat_error *err)
 {
 	size_t req_len = nl_build_request_ext(buf, NL_RECV_BUF, family, seq, q->f, q->want);
-	sigset_t all, old;
 	int rc;
 
+	a->running = false;
 	if (req_len == 0)
 		return fail(err, E2BIG, "filter too large for one request");
 	a->nl = open_diag_socket(ns_fd, err);
@@ -331,11 +332,17 @@ static int ahead_start(struct nl_ahead *a, int ns_fd, void *buf, int family, uin
 		mnl_socket_close(a->nl);
 		return rc;
 	}
-	rc = -chunkq_init(&a->q, NL_AHEAD_CHUNKS, NL_RECV_BUF);
-	if (rc != 0) {
-		mnl_socket_close(a->nl);
+	return 0;
+}
+
+/* Starts the thread that reads the rest of a->nl's dump into a->q. */
+static int ahead_thread(struct nl_ahead *a, struct tcpstat_error *err)
+{
+	sigset_t all, old;
+	int rc = -chunkq_init(&a->q, NL_AHEAD_CHUNKS, NL_RECV_BUF);
+
+	if (rc != 0)
 		return fail(err, rc, "read-ahead buffers");
-	}
 	/* Signals stay the main thread's: it alone looks at the stop flag. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -343,18 +350,31 @@ static int ahead_start(struct nl_ahead *a, int ns_fd, void *buf, int family, uin
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		chunkq_free(&a->q);
-		mnl_socket_close(a->nl);
 		return fail(err, rc, "cannot start the read-ahead thread");
 	}
+	a->running = true;
 	return 0;
+}
+
+/* Sends family's request on a socket of its own and starts reading it. */
+static int ahead_start(struct nl_ahead *a, int ns_fd, void *buf, int family, uint32_t seq,
+		       const struct nl_query *q, struct tcpstat_error *err)
+{
+	int rc = ahead_request(a, ns_fd, buf, family, seq, q, err);
+
+	if (rc == 0 && (rc = ahead_thread(a, err)) != 0)
+		mnl_socket_close(a->nl);
+	return rc;
 }
 
 /* Stops the reader (if still reading), waits for it, frees it all. */
 static void ahead_stop(struct nl_ahead *a)
 {
-	chunkq_cancel(&a->q);
-	pthread_join(a->thread, NULL);
-	chunkq_free(&a->q);
+	if (a->running) {
+		chunkq_cancel(&a->q);
+		pthread_join(a->thread, NULL);
+		chunkq_free(&a->q);
+	}
 	mnl_socket_close(a->nl);
 }
 
@@ -379,6 +399,39 @@ static int ahead_parse(struct nl_ahead *a, uint32_t seq, tcpstat_emit_fn *emit, 
 			continue;
 		return rc == NL_BATCH_DONE ? stopped : rc;
 	}
+}
+
+/*
+ * The first part of the dump is received here: a dump that fits in it (a
+ * few hundred sockets) needs no thread, whose start and hand-offs cost
+ * more than parsing such a whole dump. A longer one gets the reader for
+ * the rest, started before the first part is parsed, so the two overlap.
+ */
+static int parse_first_then_ahead(struct nl_ahead *a, void *buf, uint32_t seq,
+				  tcpstat_emit_fn *emit, void *arg, unsigned long *emitted,
+				  struct tcpstat_error *err)
+{
+	uint32_t portid = mnl_socket_get_portid(a->nl);
+	int stopped, rc;
+	ssize_t n;
+
+	do
+		n = receive(mnl_socket_get_fd(a->nl), buf, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return fail(err, errno, "cannot receive the dump");
+	if (n == 0)
+		return fail(err, EBADMSG, "dump ended without NLMSG_DONE");
+	if (!may_end_dump(buf, (size_t)n) && (rc = ahead_thread(a, err)) != 0)
+		return rc;
+	rc = nl_parse_batch(buf, (size_t)n, seq, portid, emit, arg, &stopped, emitted, err);
+	if (rc == NL_BATCH_DONE)
+		return stopped;
+	if (rc != NL_BATCH_MORE)
+		return rc;
+	if (!a->running && (rc = ahead_thread(a, err)) != 0)
+		return rc;
+	return ahead_parse(a, seq, emit, arg, emitted, err);
 }
 
 /*
@@ -423,9 +476,9 @@ static int dump_both(int ns_fd, void *buf, uint32_t *seq, const struct nl_query 
 }
 
 /*
- * Both families in one walk, the legacy request's: a reader thread
- * receives it (the kernel walks in the receiver) while this thread parses
- * and emits, so the walk and the formatting overlap. Rows come in the
+ * Both families in one walk, the legacy request's: past its first part, a
+ * reader thread receives it (the kernel walks in the receiver) while this
+ * thread parses and emits, so the walk and the formatting overlap. Rows come in the
  * kernel's order: listeners, then connections, each family's in the order
  * its own dump gives, the two mixed as the tables hold them. One walk
  * costs less than two (each walks the whole established hash, the
@@ -440,11 +493,11 @@ static int dump_one_walk(int ns_fd, void *buf, uint32_t *seq, const struct nl_qu
 	struct nl_ahead a;
 	uint32_t seq1 = ++*seq;
 	unsigned long emitted = 0;
-	int rc = ahead_start(&a, ns_fd, buf, AF_UNSPEC, seq1, q, err);
+	int rc = ahead_request(&a, ns_fd, buf, AF_UNSPEC, seq1, q, err);
 
 	if (rc != 0)
 		return rc;
-	rc = ahead_parse(&a, seq1, emit, arg, &emitted, err);
+	rc = parse_first_then_ahead(&a, buf, seq1, emit, arg, &emitted, err);
 	ahead_stop(&a);
 	if (rc >= 0 || emitted > 0)
 		return rc;
