@@ -1,5 +1,5 @@
 /*
- * ahead.c - the tcp6 reader thread and the line source over its chunks.
+ * ahead.c - a file's reader thread and the line source over its chunks.
  * The thread only reads (signals blocked: the main thread alone looks at
  * the stop flag); procfs read() does not block for long, so stopping is
  * cancelling the queue and waiting for the read in progress: the thread

@@ -618,33 +618,48 @@ static bool sequential_forced(void)
 	return v && *v && strcmp(v, "0") != 0;
 }
 
+/* Opens path and starts reading it into a: the fd, or -1 with nothing started. */
+static int open_ahead(const char *path, struct procfs_ahead *a)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && procfs_ahead_start(a, fd) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void stop_ahead(struct procfs_ahead *a, int fd)
+{
+	if (fd < 0)
+		return;
+	procfs_ahead_stop(a);
+	close(fd);
+}
+
 /*
- * Both files at once: a reader thread reads tcp6 into a bounded queue
- * (the kernel walks its table in the reader) while this thread reads and
- * parses tcp, then parses tcp6's chunks: the order is the sequential one.
- * When tcp6 cannot be opened or the thread not started, the sequential
- * path runs, with its errors.
+ * Both files at once: a reader thread for each reads its file into a
+ * bounded queue (the kernel walks its table in the reader) while this
+ * thread parses tcp's chunks, then tcp6's: the order is the sequential
+ * one, and the two walks overlap each other and the parsing. A file that
+ * cannot be opened, or whose thread does not start, is read here in its
+ * turn, with the sequential path's errors.
  */
 static int dump_both(const char *path4, const char *path6, long hz, tcpstat_emit_fn *emit,
 		     void *arg, struct tcpstat_error *err)
 {
-	struct procfs_ahead a;
-	int fd6 = open(path6, O_RDONLY | O_CLOEXEC);
-	int rc;
+	struct procfs_ahead a4, a6;
+	int fd4 = open_ahead(path4, &a4);
+	int fd6 = open_ahead(path6, &a6);
+	int rc = fd4 >= 0 ? procfs_dump_chunks(&a4.q, path4, AF_INET, hz, emit, arg, err)
+			  : dump_file(path4, AF_INET, false, hz, emit, arg, err);
 
-	if (fd6 >= 0 && procfs_ahead_start(&a, fd6) != 0) {
-		close(fd6);
-		fd6 = -1;
-	}
-	if (fd6 < 0) {
-		rc = dump_file(path4, AF_INET, false, hz, emit, arg, err);
-		return rc != 0 ? rc : dump_file(path6, AF_INET6, true, hz, emit, arg, err);
-	}
-	rc = dump_file(path4, AF_INET, false, hz, emit, arg, err);
 	if (rc == 0)
-		rc = procfs_dump_chunks(&a.q, path6, AF_INET6, hz, emit, arg, err);
-	procfs_ahead_stop(&a);
-	close(fd6);
+		rc = fd6 >= 0 ? procfs_dump_chunks(&a6.q, path6, AF_INET6, hz, emit, arg, err)
+			      : dump_file(path6, AF_INET6, true, hz, emit, arg, err);
+	stop_ahead(&a4, fd4);
+	stop_ahead(&a6, fd6);
 	return rc;
 }
 

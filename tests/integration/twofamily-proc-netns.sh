@@ -1,8 +1,8 @@
 #!/bin/bash
-# Issue 19 goal 4: -B proc with tcp6 read ahead by a thread must list
-# exactly what the sequential path lists, in the same order, with several
-# reads' worth of IPv4 sockets (twpop) before tcp6 (a tcp6 longer than the
-# queue holds, twice over, is test_procfs_parse's test_ahead_thread).
+# Issue 19 goal 4: -B proc with tcp and tcp6 each read ahead by a thread
+# must list exactly what the sequential path lists, in the same order,
+# with more IPv4 sockets (twpop) than tcp's queue holds (a file longer than
+# the queue, twice over, is test_procfs_parse's test_ahead_thread).
 . "$(dirname "$0")/../lib.sh"
 : "${TCPSTAT:?}" "${SOCKFIXTURE:?}" "${TWPOP:?}"
 netns_enter "$@"
@@ -19,7 +19,7 @@ for args in "" "-n" "-e" "-j -s established" "-c" "-S" "-p 9999" "-s time-wait" 
 	seq_out=$(TCPSTAT_PROC_SEQUENTIAL=1 "$TCPSTAT" -B proc $args 2>&1)
 	# shellcheck disable=SC2086
 	par_out=$("$TCPSTAT" -B proc $args 2>&1)
-	check "[$args] tcp6 read ahead = one file after the other" "$seq_out" "$par_out"
+	check "[$args] both files read ahead = one file after the other" "$seq_out" "$par_out"
 done
 # Output to a reader that stops: tcpstat ends, the reader thread too.
 check "to head: one line" "1" "$("$TCPSTAT" -B proc -n | head -n 1 | wc -l)"
