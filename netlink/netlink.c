@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 #include <libmnl/libmnl.h>
@@ -286,7 +287,12 @@ static ssize_t receive(int fd, void *buf, int flags)
  * means the dump is over (were it not, the parser finds no NLMSG_DONE and
  * says so). So the thread never blocks after the end and is never
  * cancelled (pthread_cancel would also load libgcc_s for unwinding).
+ * Should a kernel end its dumps in a way may_end_dump does not know, the
+ * socket's receive timeout ends the wait after the end instead, in a
+ * second, rather than never.
  */
+static const struct timeval ahead_wait_max = { .tv_sec = 1 };
+
 static void *ahead_run(void *p)
 {
 	struct nl_ahead *a = p;
@@ -301,7 +307,7 @@ static void *ahead_run(void *p)
 		n = receive(fd, slot, flags);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && flags && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
 		if (n <= 0) {
 			rc = n < 0 ? -errno : -EBADMSG;
@@ -327,6 +333,9 @@ static int ahead_request(struct nl_ahead *a, int ns_fd, void *buf, int family, u
 	a->nl = open_diag_socket(ns_fd, err);
 	if (!a->nl)
 		return -err->errnum;
+	/* A backstop: a receive never waits while a dump runs (see ahead_run). */
+	setsockopt(mnl_socket_get_fd(a->nl), SOL_SOCKET, SO_RCVTIMEO, &ahead_wait_max,
+		   sizeof(ahead_wait_max));
 	if (mnl_socket_sendto(a->nl, buf, req_len) < 0) {
 		rc = fail(err, errno, "cannot send the dump request");
 		mnl_socket_close(a->nl);
