@@ -9,6 +9,8 @@
 # sequential path lists.
 . "$(dirname "$0")/../lib.sh"
 : "${TCPSTAT:?}" "${SOCKFIXTURE:?}" "${TWPOP:?}" "${NONETLINK:?}"
+# The shim is preloaded before an ASan build's runtime.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 netns_enter "$@"
 
 "$SOCKFIXTURE" >"$TMPDIR_TEST/fixture.out" &
