@@ -411,35 +411,47 @@ static int ahead_parse(struct nl_ahead *a, uint32_t seq, tcpstat_emit_fn *emit, 
 }
 
 /*
- * The first part of the dump is received here: a dump that fits in it (a
- * few hundred sockets) needs no thread, whose start and hand-offs cost
- * more than parsing such a whole dump. A longer one gets the reader for
- * the rest, started before the first part is parsed, so the two overlap.
+ * Bytes of a dump received and parsed on the main thread before a reader
+ * thread takes over: a dump this small (about 500 sockets; the kernel's
+ * first part is about 4 KiB, sized before any receive) is over before the
+ * thread's start and hand-offs would pay off.
  */
-static int parse_first_then_ahead(struct nl_ahead *a, void *buf, uint32_t seq,
-				  tcpstat_emit_fn *emit, void *arg, unsigned long *emitted,
-				  struct tcpstat_error *err)
+#define NL_INLINE_BYTES (64 * 1024)
+
+/*
+ * The dump's first parts are received here; past NL_INLINE_BYTES the
+ * reader takes the rest, started before that part is parsed, so the
+ * kernel's walk and the formatting overlap from then on.
+ */
+static int parse_inline_then_ahead(struct nl_ahead *a, void *buf, uint32_t seq,
+				   tcpstat_emit_fn *emit, void *arg, unsigned long *emitted,
+				   struct tcpstat_error *err)
 {
 	uint32_t portid = mnl_socket_get_portid(a->nl);
+	size_t inline_bytes = 0;
 	int stopped, rc;
-	ssize_t n;
 
-	do
-		n = receive(mnl_socket_get_fd(a->nl), buf, 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return fail(err, errno, "cannot receive the dump");
-	if (n == 0)
-		return fail(err, EBADMSG, "dump ended without NLMSG_DONE");
-	if (!may_end_dump(buf, (size_t)n) && (rc = ahead_thread(a, err)) != 0)
-		return rc;
-	rc = nl_parse_batch(buf, (size_t)n, seq, portid, emit, arg, &stopped, emitted, err);
-	if (rc == NL_BATCH_DONE)
-		return stopped;
-	if (rc != NL_BATCH_MORE)
-		return rc;
-	if (!a->running && (rc = ahead_thread(a, err)) != 0)
-		return rc;
+	while (!a->running) {
+		ssize_t n;
+
+		do
+			n = receive(mnl_socket_get_fd(a->nl), buf, 0);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return fail(err, errno, "cannot receive the dump");
+		if (n == 0)
+			return fail(err, EBADMSG, "dump ended without NLMSG_DONE");
+		inline_bytes += (size_t)n;
+		if (inline_bytes >= NL_INLINE_BYTES && !may_end_dump(buf, (size_t)n) &&
+		    (rc = ahead_thread(a, err)) != 0)
+			return rc;
+		rc = nl_parse_batch(buf, (size_t)n, seq, portid, emit, arg, &stopped, emitted,
+				    err);
+		if (rc == NL_BATCH_DONE)
+			return stopped;
+		if (rc != NL_BATCH_MORE)
+			return rc;
+	}
 	return ahead_parse(a, seq, emit, arg, emitted, err);
 }
 
@@ -485,8 +497,8 @@ static int dump_both(int ns_fd, void *buf, uint32_t *seq, const struct nl_query 
 }
 
 /*
- * Both families in one walk, the legacy request's: past its first part, a
- * reader thread receives it (the kernel walks in the receiver) while this
+ * Both families in one walk, the legacy request's: past its first parts,
+ * a reader thread receives it (the kernel walks in the receiver) while this
  * thread parses and emits, so the walk and the formatting overlap. Rows come in the
  * kernel's order: listeners, then connections, each family's in the order
  * its own dump gives, the two mixed as the tables hold them. One walk
@@ -506,7 +518,7 @@ static int dump_one_walk(int ns_fd, void *buf, uint32_t *seq, const struct nl_qu
 
 	if (rc != 0)
 		return rc;
-	rc = parse_first_then_ahead(&a, buf, seq1, emit, arg, &emitted, err);
+	rc = parse_inline_then_ahead(&a, buf, seq1, emit, arg, &emitted, err);
 	ahead_stop(&a);
 	if (rc >= 0 || emitted > 0)
 		return rc;

@@ -20,7 +20,10 @@ wait_for_line "$TMPDIR_TEST/fixture.out" '^ready$' 10 || exit 1
 
 check "IPv6 sockets are there" "yes" \
 	"$("$TCPSTAT" -H -n -6 | grep -q . && echo yes)"
-for args in "" "-n" "-e" "-j -s established" "-c" "-S" "-p 9999" "-s time-wait" "-l"; do
+# --sport: dumps of 300 and 1000 sockets, received on the main thread in
+# several parts, and past 64 KiB by the reader.
+for args in "" "-n" "-e" "-j -s established" "-c" "-S" "-p 9999" "-s time-wait" "-l" \
+	"-n --sport 20000-20299" "-n --sport 20000-20999"; do
 	# shellcheck disable=SC2086
 	seq_out=$(TCPSTAT_NL_SEQUENTIAL=1 "$TCPSTAT" -B netlink $args 2>&1)
 	# shellcheck disable=SC2086
