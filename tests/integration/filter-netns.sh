@@ -110,7 +110,7 @@ while IFS= read -r expr; do
 		[ "$differ" -le 5 ] && cat "$TMPDIR_TEST/diff"
 	fi
 	[ "$KEPT" -gt 0 ] && nonempty=$((nonempty + 1))
-	[ $((SECONDS - start)) -lt 100 ] || break
+	[ $((SECONDS - start)) -lt 200 ] || break
 done < <(python3 "$GEN" "$SEED" "$COUNT")
 export ASAN_OPTIONS=$asan_options
 set +f
