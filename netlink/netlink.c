@@ -123,6 +123,43 @@ static int fail(struct tcpstat_error *err, int errnum, const char *what)
 	return err_set(err, errnum, "netlink: %s", what);
 }
 
+/*
+ * One receive into a buffer of NL_RECV_BUF, as mnl_socket_recvfrom does
+ * it (a message cut short is ENOSPC), with recvmsg's flags.
+ */
+static ssize_t receive(int fd, void *buf, int flags)
+{
+	struct sockaddr_nl from;
+	struct iovec iov = { .iov_base = buf, .iov_len = NL_RECV_BUF };
+	struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof(from),
+			      .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n = recvmsg(fd, &msg, flags);
+
+	if (n >= 0 && (msg.msg_flags & MSG_TRUNC)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return n;
+}
+
+/*
+ * One part of a dump into buf: its length, or a negative errno with err
+ * set (a dump that ends without NLMSG_DONE is EBADMSG).
+ */
+static ssize_t receive_part(struct mnl_socket *nl, void *buf, struct tcpstat_error *err)
+{
+	ssize_t n;
+
+	do
+		n = receive(mnl_socket_get_fd(nl), buf, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return fail(err, errno, "cannot receive the dump");
+	if (n == 0)
+		return fail(err, EBADMSG, "dump ended without NLMSG_DONE");
+	return n;
+}
+
 /* One dump of one family; *emitted counts the records passed on. */
 static int dump_family(struct mnl_socket *nl, void *buf, int family, uint32_t seq,
 		       const struct nl_query *q, tcpstat_emit_fn *emit, void *arg,
@@ -136,22 +173,16 @@ static int dump_family(struct mnl_socket *nl, void *buf, int family, uint32_t se
 	if (mnl_socket_sendto(nl, buf, req_len) < 0)
 		return fail(err, errno, "cannot send the dump request");
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl, buf, NL_RECV_BUF);
+		ssize_t n = receive_part(nl, buf, err);
 		int stopped, rc;
 
-		if (n < 0 && errno == EINTR)
-			continue;
 		if (n < 0)
-			return fail(err, errno, "cannot receive the dump");
-		if (n == 0)
-			return fail(err, EBADMSG, "dump ended without NLMSG_DONE");
+			return (int)n;
 		rc = nl_parse_batch(buf, (size_t)n, seq, portid, emit, arg, &stopped,
 				    emitted, err);
 		if (rc == NL_BATCH_MORE)
 			continue;
-		if (rc == NL_BATCH_DONE)
-			return stopped;
-		return rc;
+		return rc == NL_BATCH_DONE ? stopped : rc;
 	}
 }
 
@@ -258,25 +289,6 @@ static bool may_end_dump(const void *chunk, size_t len)
 		return false;
 	last = (const struct nlmsghdr *)((const char *)chunk + len - done_len);
 	return last->nlmsg_len == done_len && last->nlmsg_type == NLMSG_DONE;
-}
-
-/*
- * One receive into a buffer of NL_RECV_BUF, as mnl_socket_recvfrom does
- * it (a message cut short is ENOSPC), with recvmsg's flags.
- */
-static ssize_t receive(int fd, void *buf, int flags)
-{
-	struct sockaddr_nl from;
-	struct iovec iov = { .iov_base = buf, .iov_len = NL_RECV_BUF };
-	struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof(from),
-			      .msg_iov = &iov, .msg_iovlen = 1 };
-	ssize_t n = recvmsg(fd, &msg, flags);
-
-	if (n >= 0 && (msg.msg_flags & MSG_TRUNC)) {
-		errno = ENOSPC;
-		return -1;
-	}
-	return n;
 }
 
 /*
@@ -432,15 +444,10 @@ static int parse_inline_then_ahead(struct nl_ahead *a, void *buf, uint32_t seq,
 	int stopped, rc;
 
 	while (!a->running) {
-		ssize_t n;
+		ssize_t n = receive_part(a->nl, buf, err);
 
-		do
-			n = receive(mnl_socket_get_fd(a->nl), buf, 0);
-		while (n < 0 && errno == EINTR);
 		if (n < 0)
-			return fail(err, errno, "cannot receive the dump");
-		if (n == 0)
-			return fail(err, EBADMSG, "dump ended without NLMSG_DONE");
+			return (int)n;
 		inline_bytes += (size_t)n;
 		if (inline_bytes >= NL_INLINE_BYTES && !may_end_dump(buf, (size_t)n) &&
 		    (rc = ahead_thread(a, err)) != 0)
