@@ -15,6 +15,10 @@
 . "$(dirname "$0")/../lib.sh"
 : "${TCPSTAT:?}" "${ECHO_SERVER:?}" "${ECHO_CLIENT:?}"
 netns_enter "$@"
+# A client's connect() may take over a TIME_WAIT socket's ports on loopback
+# (tcp_tw_reuse 2, the default), and a TIME_WAIT row the session shows
+# would be gone: not in this namespace.
+sysctl -qw net.ipv4.tcp_tw_reuse=0
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 readme=$(dirname "$0")/../../README.md
 mode=${1:-check}
