@@ -24,6 +24,11 @@ netns_enter() {
 		TCPSTAT_IN_NETNS=1 exec unshare -n -- "$BASH" "$0" "$@"
 	fi
 	ip link set lo up || { echo "FAIL: cannot bring lo up" >&2; exit 1; }
+	# A TIME_WAIT lasts its 60 s here (RFC 1337): on a busy machine a
+	# segment can arrive late (the two CPUs' loopback queues reorder), and
+	# the RST the peer answers it with would kill the TIME_WAIT a test is
+	# looking at (its port then reused by the next connect()).
+	sysctl -qw net.ipv4.tcp_rfc1337=1 || { echo "FAIL: cannot set tcp_rfc1337" >&2; exit 1; }
 }
 
 TMPDIR_TEST=$(mktemp -d)

@@ -44,7 +44,7 @@ echo "# $TOTAL connections in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%
 
 # Per connection (by client port), each side's changes must follow the
 # tutorial's order; a side that lacks some is only allowed with lost events.
-awk -v total="$TOTAL" '
+awk -v bad_ports="$TMPDIR_TEST/incomplete" '
 BEGIN {
 	n = split("SYN_SENT>ESTABLISHED ESTABLISHED>FIN_WAIT1 FIN_WAIT1>FIN_WAIT2 FIN_WAIT2>TIME_WAIT", c)
 	for (i = 1; i <= n; i++) crank[c[i]] = i
@@ -68,8 +68,11 @@ $2 ~ /:9999$/ && $3 !~ /:\*$/ {            # the server side
 }
 $2 ~ /:\*$/ && $4 == "CLOSE" && $6 == "SYN_SENT" { syn++ }
 END {
-	for (p in clast) { conns++; if (ccount[p] == nc && clast[p] == nc) cfull++ }
-	for (p in slast) if (scount[p] == ns && slast[p] == ns) sfull++
+	for (p in clast) {
+		conns++
+		if (ccount[p] == nc && clast[p] == nc) cfull++; else print p >bad_ports
+	}
+	for (p in slast) if (scount[p] == ns && slast[p] == ns) sfull++; else print p >bad_ports
 	printf "bad %d\nconnections %d\nclient complete %d\nserver complete %d\nsyn_sent %d\n",
 		bad, conns, cfull, sfull, syn
 }' "$TMPDIR_TEST/ev" >"$TMPDIR_TEST/tally"
@@ -82,6 +85,11 @@ if [ -z "$lost" ]; then
 client complete $TOTAL
 server complete $TOTAL
 syn_sent $TOTAL" "$(grep -v '^bad' "$TMPDIR_TEST/tally")"
+	# What an incomplete connection did get, for the log.
+	sort -u "$TMPDIR_TEST/incomplete" 2>/dev/null | head -n 5 | while read -r port; do
+		grep -E "[:.]$port( |$)" "$TMPDIR_TEST/ev" | sed 's/^/# incomplete: /'
+	done
+	sed 's/^/# stderr: /' "$TMPDIR_TEST/ev.err"
 else
 	echo "# $lost events lost, reported"
 	check "lost events reported on stderr, once" "1" "$(grep -c 'events were lost' "$TMPDIR_TEST/ev.err")"
