@@ -257,6 +257,15 @@ enum twt_tell twt_stop(struct twt *t, uint64_t cookie, const struct tcpstat_sock
 	return twt_change(t, cookie, s->state, at_us, out);
 }
 
+/* Whether cookie's kill was told lately. */
+static bool settled_lately(const struct twt *t, uint64_t cookie)
+{
+	for (size_t i = 0; i < TWT_SETTLED_KEEP; i++)
+		if (t->settled[i] == cookie)
+			return true;
+	return false;
+}
+
 enum twt_tell twt_expire(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,
 			 uint64_t at_us, struct twt_told *out)
 {
@@ -264,6 +273,8 @@ enum twt_tell twt_expire(struct twt *t, uint64_t cookie, const struct tcpstat_so
 	struct twt_entry unseen = { .cookie = cookie, .state = s->state };
 
 	if (!e) {
+		if (cookie != 0 && settled_lately(t, cookie))
+			return TWT_NOTHING;
 		events_key_of(s, &unseen.key);
 		tell_gone(&unseen, at_us, out);
 		return TWT_GONE;
@@ -291,6 +302,8 @@ int twt_settle(struct twt *t, uint64_t now_us, twt_gone_fn *fn, void *arg)
 		}
 		tell_gone(e, e->stop_us, &told);
 		remove_at(t, (size_t)(e - t->slots));
+		t->settled[t->settled_next] = cookie;
+		t->settled_next = (t->settled_next + 1) % TWT_SETTLED_KEEP;
 		rc = fn(&told, arg);
 	}
 	t->stopped.len = keep;

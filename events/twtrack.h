@@ -38,12 +38,21 @@ struct twt_entry {
 	bool older;                 /* there before tcpstat (twt_prefill): since_us from its timer */
 };
 
+/*
+ * Kills told lately, remembered so that an expiry the kernel made more
+ * than TWT_KILL_GRACE_US after its stop (the handler runs with interrupts
+ * on, and a virtual CPU can be held up there) is not told a second time.
+ */
+#define TWT_SETTLED_KEEP 1024
+
 /* The minisockets by cookie: open addressing, linear probing, grown by doubling. */
 struct twt {
 	struct twt_entry *slots;
 	size_t mask, count;
 	size_t max;                 /* at most this many followed */
 	struct vec stopped;         /* uint64_t cookies whose timer stopped */
+	uint64_t settled[TWT_SETTLED_KEEP]; /* the latest kills told, a ring */
+	size_t settled_next;        /* where the next one goes */
 };
 
 /* What one event makes -E tell. */
@@ -96,7 +105,10 @@ enum twt_tell twt_change(struct twt *t, uint64_t cookie, uint8_t new_state, uint
  */
 enum twt_tell twt_stop(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,
 		       uint64_t at_us, struct twt_told *out);
-/* Its timer expired: it is gone. s: its endpoints, if not followed. */
+/*
+ * Its timer expired: it is gone. s: its endpoints, if not followed.
+ * TWT_NOTHING when it was told gone already, as a kill.
+ */
 enum twt_tell twt_expire(struct twt *t, uint64_t cookie, const struct tcpstat_sock *s,
 			 uint64_t at_us, struct twt_told *out);
 

@@ -1,7 +1,8 @@
 /*
  * test_twtrack.c - the minisockets followed by their timer's events
  * (events/twtrack.c), on hand-made sequences of the kernel's: entry,
- * expiry, a kill told after its grace, a renewal that is no kill, a real
+ * expiry, a kill told after its grace (and not again at a late expiry),
+ * a renewal that is no kill, a real
  * CLOSE, a FIN_WAIT2 minisocket held, sockets older than tcpstat (and
  * those found at start, twt_prefill), the
  * table's growth, removal and bound.
@@ -110,6 +111,42 @@ static void test_kill_after_grace(void **state)
 	assert_int_equal(g.told[0].s.state, TCPSTAT_TIME_WAIT);
 	assert_null(twt_find(&t, 8));
 	assert_int_equal(twt_next_settle(&t), UINT64_MAX);
+	twt_free(&t);
+}
+
+/*
+ * An expiry whose handler ran later than the grace after its stop was
+ * told as a kill at the stop: its expiry, coming after, is not told again.
+ * One never followed (nor killed) is still told at its expiry.
+ */
+static void test_late_expiry_after_kill(void **state)
+{
+	struct tcpstat_sock tw = sock_in(TCPSTAT_TIME_WAIT, 40003);
+	struct twt t;
+	struct twt_told told;
+	struct gone_log g = { 0 };
+
+	(void)state;
+	assert_int_equal(twt_init(&t, 16), 0);
+	into_time_wait(&t, 10, &tw, TCPSTAT_FIN_WAIT2, 1000);
+	assert_int_equal(twt_stop(&t, 10, &tw, 61000000, &told), TWT_NOTHING);
+	assert_int_equal(twt_settle(&t, 61000000 + TWT_KILL_GRACE_US, log_gone, &g), 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(twt_expire(&t, 10, &tw, 61000000 + 2 * TWT_KILL_GRACE_US, &told),
+			 TWT_NOTHING);
+	assert_int_equal(twt_expire(&t, 11, &tw, 61000000 + 2 * TWT_KILL_GRACE_US, &told),
+			 TWT_GONE);
+	/* The ring keeps the latest kills: the oldest is forgotten past TWT_SETTLED_KEEP. */
+	for (uint64_t c = 100; c < 100 + TWT_SETTLED_KEEP; c++) {
+		into_time_wait(&t, c, &tw, TCPSTAT_FIN_WAIT2, 1000);
+		twt_stop(&t, c, &tw, 2000, &told);
+		twt_settle(&t, 2000 + TWT_KILL_GRACE_US, log_gone, &g);
+	}
+	assert_int_equal(g.n, 1 + TWT_SETTLED_KEEP);
+	assert_int_equal(twt_expire(&t, 10, &tw, 62000000, &told), TWT_GONE);
+	assert_int_equal(twt_expire(&t, 100, &tw, 62000000, &told), TWT_NOTHING);
+	assert_int_equal(twt_expire(&t, 99 + TWT_SETTLED_KEEP, &tw, 62000000, &told),
+			 TWT_NOTHING);
 	twt_free(&t);
 }
 
@@ -356,6 +393,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_entry_and_expiry),
 		cmocka_unit_test(test_kill_after_grace),
+		cmocka_unit_test(test_late_expiry_after_kill),
 		cmocka_unit_test(test_renewal_is_no_kill),
 		cmocka_unit_test(test_real_close),
 		cmocka_unit_test(test_fin_wait2_held),
