@@ -45,6 +45,7 @@
 
 #include "bpfconf.h"
 #include "clock.h"
+#include "envswitch.h"
 #include "netns.h"
 #include "netlink.h"
 #include "source.h"
@@ -253,7 +254,7 @@ static void tw_at_start(struct bpfsrc *b)
 /*
  * The address of the kernel's TIME_WAIT timer handler, from /proc/kallsyms;
  * 0 where it is hidden (kptr_restrict shows zeros) or not there, or with
- * TCPSTAT_BPF_TW_LOOKUP set (internal: tests of the lookup path).
+ * TCPSTAT_BPF_TW_LOOKUP on (internal: tests of the lookup path).
  */
 static uint64_t tw_timer_fn(void)
 {
@@ -261,7 +262,7 @@ static uint64_t tw_timer_fn(void)
 	unsigned long long addr = 0, a;
 	FILE *f;
 
-	if (getenv("TCPSTAT_BPF_TW_LOOKUP") || !(f = fopen("/proc/kallsyms", "re")))
+	if (env_switch("TCPSTAT_BPF_TW_LOOKUP") || !(f = fopen("/proc/kallsyms", "re")))
 		return 0;
 	while (addr == 0 && fgets(line, sizeof(line), f))
 		if (strstr(line, " tw_timer_handler") &&
@@ -291,7 +292,7 @@ static int load(struct bpfsrc *b, struct tcpstat_error *err)
 	rc = watched_netns(b, &ino, err);
 	if (rc < 0)
 		return rc;
-	if (!getenv("TCPSTAT_BPF_DEBUG"))
+	if (!env_switch("TCPSTAT_BPF_DEBUG"))
 		libbpf_set_print(silent);
 	b->skel = tcpstates__open();
 	if (!b->skel)

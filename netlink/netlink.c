@@ -19,6 +19,7 @@
 #include <libmnl/libmnl.h>
 
 #include "chunkq.h"
+#include "envswitch.h"
 #include "filter.h"
 #include "netlink.h"
 #include "netns.h"
@@ -535,13 +536,6 @@ static int dump_one_walk(int ns_fd, void *buf, uint32_t *seq, const struct nl_qu
 }
 
 /* An internal switch (tests, benchmarks) set to anything but 0. */
-static bool forced(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v && strcmp(v, "0") != 0;
-}
-
 int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	    struct tcpstat_error *err)
 {
@@ -576,8 +570,8 @@ int nl_dump_netns_ext(int ns_fd, const struct filter *f, unsigned want, tcpstat_
 	 * TCPSTAT_NL_PER_FAMILY=1: the two families' dumps at once (what a
 	 * kernel refusing the one walk gets).
 	 */
-	if (ipv4 && ipv6 && !forced("TCPSTAT_NL_SEQUENTIAL")) {
-		rc = forced("TCPSTAT_NL_PER_FAMILY") ? dump_both(ns_fd, buf, &seq, &q, emit, arg, err)
+	if (ipv4 && ipv6 && !env_switch("TCPSTAT_NL_SEQUENTIAL")) {
+		rc = env_switch("TCPSTAT_NL_PER_FAMILY") ? dump_both(ns_fd, buf, &seq, &q, emit, arg, err)
 						     : dump_one_walk(ns_fd, buf, &seq, &q, emit, arg, err);
 		free(buf);
 		return rc;

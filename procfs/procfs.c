@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "ahead.h"
+#include "envswitch.h"
 #include "filter.h"
 #include "procfs.h"
 
@@ -610,14 +611,6 @@ int procfs_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	return procfs_dump_root("/proc", f, emit, arg, err);
 }
 
-/* TCPSTAT_PROC_SEQUENTIAL=1 (tests, benchmarks): tcp6 only after tcp. */
-static bool sequential_forced(void)
-{
-	const char *v = getenv("TCPSTAT_PROC_SEQUENTIAL");
-
-	return v && *v && strcmp(v, "0") != 0;
-}
-
 /* Opens path and starts reading it into a: the fd, or -1 with nothing started. */
 static int open_ahead(const char *path, struct procfs_ahead *a)
 {
@@ -672,8 +665,9 @@ int procfs_dump_root(const char *root, const struct filter *f, tcpstat_emit_fn *
 
 	if (strlen(root) > PROCFS_ROOT_MAX)
 		return err_set(err, ENAMETOOLONG, "%s", root);
+	/* TCPSTAT_PROC_SEQUENTIAL=1 (tests, benchmarks): tcp6 only after tcp. */
 	if (filter_may_family(f, AF_INET) && filter_may_family(f, AF_INET6) &&
-	    !sequential_forced()) {
+	    !env_switch("TCPSTAT_PROC_SEQUENTIAL")) {
 		char path6[sizeof(path)];
 
 		snprintf(path, sizeof(path), "%s/net/tcp", root);

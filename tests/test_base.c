@@ -1,7 +1,8 @@
 /*
  * test_base.c - base/: the inode set (u64set), the growable array (vec),
  * the number parsers of the command line (numparse), errors as values
- * (err_set) and the clock helpers that need no waiting.
+ * (err_set), the clock helpers that need no waiting and the internal
+ * switches (env_switch).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,6 +24,7 @@
 
 #include "atomicfile.h"
 #include "clock.h"
+#include "envswitch.h"
 #include "error.h"
 #include "escape.h"
 #include "numparse.h"
@@ -554,6 +556,23 @@ static void test_clock_rfc3339(void **state)
 	tzset();
 }
 
+/* An internal switch is on when set to anything but "" or "0". */
+static void test_env_switch(void **state)
+{
+	(void)state;
+	unsetenv("TCPSTAT_TEST_SWITCH");
+	assert_false(env_switch("TCPSTAT_TEST_SWITCH"));
+	setenv("TCPSTAT_TEST_SWITCH", "", 1);
+	assert_false(env_switch("TCPSTAT_TEST_SWITCH"));
+	setenv("TCPSTAT_TEST_SWITCH", "0", 1);
+	assert_false(env_switch("TCPSTAT_TEST_SWITCH"));
+	setenv("TCPSTAT_TEST_SWITCH", "1", 1);
+	assert_true(env_switch("TCPSTAT_TEST_SWITCH"));
+	setenv("TCPSTAT_TEST_SWITCH", "00", 1);
+	assert_true(env_switch("TCPSTAT_TEST_SWITCH"));
+	unsetenv("TCPSTAT_TEST_SWITCH");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +589,7 @@ int main(void)
 		cmocka_unit_test(test_atomicfile),
 		cmocka_unit_test(test_clock_rfc3339),
 		cmocka_unit_test(test_esc_text),
+		cmocka_unit_test(test_env_switch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
