@@ -10,7 +10,7 @@ corpus=${2:?usage: coverage.sh NAME CORPUS_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 case $name in
-procfs) srcs="procfs/procfs.c filter/filter.c filter/lists.c base/*.c"; room=procfs/procfs.c ;;
+procfs) srcs="procfs/procfs.c procfs/ahead.c filter/filter.c filter/lists.c base/*.c"; room=procfs/procfs.c ;;
 nl_parse) srcs="netlink/parse.c base/*.c"; room=netlink/parse.c ;;
 options) srcs="cmd/options.c cmd/habits.c explain/target.c out/*.c filter/*.c base/*.c"; room="cmd/options.c explain/target.c filter/parse.c" ;;
 bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c"; room="netlink/bytecode.c filter/filter.c" ;;
