@@ -535,7 +535,6 @@ static int dump_one_walk(int ns_fd, void *buf, uint32_t *seq, const struct nl_qu
 	return dump_both(ns_fd, buf, seq, q, emit, arg, err);
 }
 
-/* An internal switch (tests, benchmarks) set to anything but 0. */
 int nl_dump(const struct filter *f, tcpstat_emit_fn *emit, void *arg,
 	    struct tcpstat_error *err)
 {
@@ -571,8 +570,9 @@ int nl_dump_netns_ext(int ns_fd, const struct filter *f, unsigned want, tcpstat_
 	 * kernel refusing the one walk gets).
 	 */
 	if (ipv4 && ipv6 && !env_switch("TCPSTAT_NL_SEQUENTIAL")) {
-		rc = env_switch("TCPSTAT_NL_PER_FAMILY") ? dump_both(ns_fd, buf, &seq, &q, emit, arg, err)
-						     : dump_one_walk(ns_fd, buf, &seq, &q, emit, arg, err);
+		rc = env_switch("TCPSTAT_NL_PER_FAMILY")
+			     ? dump_both(ns_fd, buf, &seq, &q, emit, arg, err)
+			     : dump_one_walk(ns_fd, buf, &seq, &q, emit, arg, err);
 		free(buf);
 		return rc;
 	}
