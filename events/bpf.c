@@ -46,6 +46,7 @@
 #include "bpfconf.h"
 #include "clock.h"
 #include "envswitch.h"
+#include "libbpf-dl.h"
 #include "netns.h"
 #include "netlink.h"
 #include "source.h"
@@ -289,6 +290,9 @@ static int load(struct bpfsrc *b, struct tcpstat_error *err)
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		return err_set(err, errno, "eBPF: no kernel BTF (/sys/kernel/btf/vmlinux)");
+	rc = libbpf_dl_open(err);
+	if (rc < 0)
+		return rc;
 	rc = watched_netns(b, &ino, err);
 	if (rc < 0)
 		return rc;
@@ -322,8 +326,9 @@ static int load(struct bpfsrc *b, struct tcpstat_error *err)
 static void bpf_close(void *state, struct events_status *st)
 {
 	struct bpfsrc *b = state;
-	unsigned n_cpus = (unsigned)libbpf_num_possible_cpus();
-	uint64_t *vals = calloc(n_cpus ? n_cpus : 1, sizeof(*vals));
+	int cpus = libbpf_num_possible_cpus();
+	unsigned n_cpus = cpus > 0 ? (unsigned)cpus : 0;
+	uint64_t *vals = n_cpus ? calloc(n_cpus, sizeof(*vals)) : NULL;
 
 	st->lost = b->lost;
 	st->kernel_filter = b->kernel_filter;

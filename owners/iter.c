@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "envswitch.h"
+#include "libbpf-dl.h"
 #include "owners.h"
 #include "owners.skel.h"
 
@@ -134,6 +135,9 @@ int owners_iter_lookup(const struct u64set *want, const uint32_t *pids, size_t n
 		return rc;
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		return err_set(err, errno, "eBPF owners: no kernel BTF (/sys/kernel/btf/vmlinux)");
+	rc = libbpf_dl_open(err);
+	if (rc < 0)
+		return rc;
 	if (!env_switch("TCPSTAT_BPF_DEBUG"))
 		libbpf_set_print(silent);
 	skel = owners_skel__open_and_load();

@@ -128,6 +128,38 @@ if [ "$(cat "$TMPDIR_TEST/probe.rc")" != 0 ]; then
 	exit 77
 fi
 
+# libbpf is loaded only when eBPF is asked for: tcpstat does not need it to
+# start, and where it cannot be loaded (here: every libbpf.so.* hidden
+# under /dev/null in a mount namespace of the run's own) auto falls back to
+# the walk and says why, and a forced source is one line and exit 2.
+check "tcpstat is not linked against libbpf" "" \
+	"$(readelf -d "$TCPSTAT" | grep -F NEEDED | grep -F libbpf)"
+libbpfs=$(ldconfig -p | awk '$1 ~ /^libbpf\.so\./ { print $NF }' | xargs -r readlink -f | sort -u)
+[ -n "$libbpfs" ] || { echo "FAIL: ldconfig knows no libbpf.so.*" >&2; exit 1; }
+# without_libbpf NAME ARGS...: run NAME root ARGS with libbpf hidden.
+without_libbpf() {
+	local name=$1
+	shift
+	# shellcheck disable=SC2016  # the inner shell expands $f and $@
+	unshare -m --propagation private sh -c \
+		'for f in $0; do mount --bind /dev/null "$f" || exit 99; done; exec "$@"' \
+		"$libbpfs" "$TCPSTAT" "$@" >"$TMPDIR_TEST/$name.out" 2>"$TMPDIR_TEST/$name.err"
+	echo $? >"$TMPDIR_TEST/$name.rc"
+}
+# dlerror's path is the loader's: the reason is compared with it as PATH.
+said() { sed 's|(/[^ ]*: file too short)|(PATH: file too short)|' "$TMPDIR_TEST/$1.err"; }
+without_libbpf nolib -P -v
+run proc root -P --owners-source proc
+check "no libbpf: -P is the walk's" "$(result proc)" "$(result nolib)"
+check "no libbpf: -v says why" \
+	"tcpstat: eBPF: cannot load $TCPSTAT_LIBBPF_SONAME (PATH: file too short): Operation not supported; owners from /proc/PID/fd" \
+	"$(said nolib | grep owners)"
+without_libbpf nolib -E --events-source bpf
+check "no libbpf: -E --events-source bpf: exit 2, nothing on stdout, one line" \
+	"2
+tcpstat: eBPF: cannot load $TCPSTAT_LIBBPF_SONAME (PATH: file too short): Operation not supported" \
+	"$(result nolib; said nolib)"
+
 for c in "${cases[@]}"; do
 	# shellcheck disable=SC2086
 	run bpf root $c --owners-source bpf -v
