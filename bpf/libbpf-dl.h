@@ -3,8 +3,8 @@
  *
  * tcpstat is not linked against libbpf: the dynamic linker would map
  * libbpf, libelf and libz into every run, and resolve their relocations, to
- * list sockets that never touch eBPF (0.5 MiB of peak RSS, 0.6 ms of start;
- * bench/RESULTS.md). libbpf-dl.c defines the libbpf functions the rooms call
+ * list sockets that never touch eBPF (0.2-0.5 MiB of peak RSS, ~0.5 ms of
+ * start-up; bench/RESULTS.md). libbpf-dl.c defines the libbpf functions the rooms call
  * (the skeletons' among them) as forwarders to the library dlopen()ed here.
  * Until libbpf_dl_open succeeded each forwarder fails as libbpf reports
  * failure (NULL or -ENOSYS, errno ENOSYS), so no path calls into nothing.
