@@ -9,19 +9,20 @@ name=${1:?usage: coverage.sh NAME CORPUS_DIR}
 corpus=${2:?usage: coverage.sh NAME CORPUS_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=targets.sh
+. "$here/targets.sh"
+srcs=$(fuzz_sources "$name") || { echo "coverage.sh: no fuzz target '$name'" >&2; exit 2; }
+# The report's files: the room's own, not the rooms below (default: every
+# source but base/).
 case $name in
-procfs) srcs="procfs/procfs.c procfs/ahead.c filter/filter.c filter/lists.c base/*.c"; room=procfs/procfs.c ;;
-nl_parse) srcs="netlink/parse.c base/*.c"; room=netlink/parse.c ;;
-options) srcs="cmd/options.c cmd/habits.c explain/target.c out/*.c filter/*.c base/*.c"; room="cmd/options.c explain/target.c filter/parse.c" ;;
-bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c"; room="netlink/bytecode.c filter/filter.c" ;;
-*) echo "coverage.sh: no fuzz target '$name'" >&2; exit 2 ;;
+procfs) room=procfs/procfs.c ;;
+options) room="cmd/options.c explain/target.c filter/parse.c" ;;
+bytecode) room="netlink/bytecode.c filter/filter.c" ;;
+*) room=$(tr ' ' '\n' <<<"$srcs" | grep -v '^base/' | tr '\n' ' ') ;;
 esac
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-incs=""
-for d in include base filter netlink procfs owners out dump events explain cmd tests; do
-	incs="$incs -I$root/$d"
-done
+incs=$(fuzz_includes "$root")
 cd "$root"
 # shellcheck disable=SC2086
 clang -g -O1 -std=c11 -D_GNU_SOURCE -DTCPSTAT_VERSION='"fuzz"' -fsanitize=fuzzer \

@@ -27,22 +27,10 @@ out=${FUZZ_OUT:-$(mktemp -d)}
 mkdir -p "$out"
 keep=${FUZZ_OUT:+yes}
 
-# What each target links: its room and the rooms below it.
-case $name in
-procfs) srcs="procfs/procfs.c procfs/ahead.c filter/filter.c filter/lists.c base/*.c" ;;
-nl_parse) srcs="netlink/parse.c base/*.c" ;;
-options) srcs="cmd/options.c cmd/habits.c explain/target.c out/*.c filter/*.c base/*.c" ;;
-bytecode) srcs="netlink/bytecode.c filter/filter.c filter/lists.c base/*.c" ;;
-filter_parse) srcs="filter/*.c netlink/bytecode.c base/*.c" ;;
-twtrack) srcs="events/twtrack.c events/snapshot.c base/vec.c" ;;
-ownrec) srcs="owners/iterparse.c owners/owners.c base/*.c" ;;
-*) echo "run.sh: no fuzz target '$name'" >&2; exit 2 ;;
-esac
-
-incs=""
-for d in include base filter netlink procfs owners owners/bpf out dump events explain cmd tests; do
-	incs="$incs -I$root/$d"
-done
+# shellcheck source=targets.sh
+. "$here/targets.sh"
+srcs=$(fuzz_sources "$name") || { echo "run.sh: no fuzz target '$name'" >&2; exit 2; }
+incs=$(fuzz_includes "$root")
 cd "$root" || exit 1
 # shellcheck disable=SC2086  # word lists
 if ! "$clang" -g -O1 -std=c11 -D_GNU_SOURCE -DTCPSTAT_VERSION='"fuzz"' \
