@@ -10,6 +10,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "envswitch.h"
 #include "libbpf-dl.h"
 
 /* X(return type, name, parameters, arguments, value on failure) for every
@@ -97,9 +99,20 @@ static char load_error[256];
 static int load_rc;
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 
+/* libbpf's log would reach stderr; tcpstat says why with -v instead. */
+static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
 static void load(void)
 {
 	load_rc = resolve(LIBBPF_SONAME, &fns, load_error, sizeof(load_error));
+	if (load_rc == 0 && !env_switch("TCPSTAT_BPF_DEBUG"))
+		fns.libbpf_set_print(silent);
 }
 
 int libbpf_dl_open(struct tcpstat_error *err)

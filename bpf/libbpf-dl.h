@@ -16,8 +16,9 @@
 
 #include "error.h"
 
-/* Loads libbpf once per process (thread-safe). 0, or a negative errno
- * with err saying why ("eBPF: cannot load libbpf.so.1 (...)"). */
+/* Loads libbpf once per process (thread-safe), its log quiet unless
+ * TCPSTAT_BPF_DEBUG is on. 0, or a negative errno with err saying why
+ * ("eBPF: cannot load libbpf.so.1 (...)"). */
 int libbpf_dl_open(struct tcpstat_error *err);
 
 /* The loading itself, apart from the process's one table (for tests):

@@ -117,14 +117,6 @@ static uint64_t now_us(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
-
 /* Why the program could not be loaded (EACCES: the verifier refused it). */
 static int load_error(struct tcpstat_error *err, int errnum, const char *step)
 {
@@ -296,8 +288,6 @@ static int load(struct bpfsrc *b, struct tcpstat_error *err)
 	rc = watched_netns(b, &ino, err);
 	if (rc < 0)
 		return rc;
-	if (!env_switch("TCPSTAT_BPF_DEBUG"))
-		libbpf_set_print(silent);
 	b->skel = tcpstates__open();
 	if (!b->skel)
 		return load_error(err, errno, "open");

@@ -10,7 +10,6 @@
  * where both are that namespace, else the two would name processes apart.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +19,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "envswitch.h"
 #include "libbpf-dl.h"
 #include "owners.h"
 #include "owners.skel.h"
@@ -31,14 +29,6 @@
 #define ITER_EINTR_RETRIES 16
 /* The kernel's inode of the initial pid namespace (PROC_PID_INIT_INO). */
 #define PID_NS_INIT_INO 0xEFFFFFFCu
-
-static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
 
 static int load_error(struct tcpstat_error *err, int errnum, const char *step)
 {
@@ -138,8 +128,6 @@ int owners_iter_lookup(const struct u64set *want, const uint32_t *pids, size_t n
 	rc = libbpf_dl_open(err);
 	if (rc < 0)
 		return rc;
-	if (!env_switch("TCPSTAT_BPF_DEBUG"))
-		libbpf_set_print(silent);
 	skel = owners_skel__open_and_load();
 	if (!skel)
 		return load_error(err, errno, "load");
