@@ -501,14 +501,24 @@ static void json_programs(struct line *l, const struct out_row *r)
 
 /* ---- the network namespace ---------------------------------------------- */
 
-/* The label may be any /run/netns name: in a cell, odd bytes are '?' as for comm. */
+/*
+ * The label is a /run/netns name, which holds no '/', or pid/comm: the
+ * pid and its '/' as they are, the name (any bytes) written as comm is.
+ */
 static void put_netns(struct line *l, const struct out_row *r, bool plain)
 {
-	if (!r->netns || !r->netns[0]) {
+	const char *label = r->netns, *slash;
+
+	if (!label || !label[0]) {
 		line_putc(l, '-');
 		return;
 	}
-	put_comm(l, r->netns, plain);
+	slash = strchr(label, '/');
+	if (slash) {
+		line_put(l, label, (size_t)(slash + 1 - label));
+		label = slash + 1;
+	}
+	put_comm(l, label, plain);
 }
 
 static void json_netns(struct line *l, const struct out_row *r)

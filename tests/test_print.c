@@ -719,6 +719,32 @@ static void test_row_process(void **state)
 }
 
 /*
+ * The NETNS cell: a /run/netns name, or pid/comm with only the name
+ * escaped (the pid's '/' is the separator, a '/' in the name is not).
+ */
+static void test_netns_cell(void **state)
+{
+	struct sock_spec spec = { AF_INET, "0.0.0.0", "0.0.0.0", 80, 0, TCPSTAT_LISTEN,
+				  0, 511, 0, 0, 0, 0, 0, 0 };
+	struct tcpstat_sock s = make_sock(&spec);
+	struct out_row r = { .s = &s };
+	char cell[64];
+
+	(void)state;
+	out_field_text(cell, sizeof(cell), OUT_F_NETNS, &r, false);
+	assert_string_equal(cell, "-");
+	r.netns = "blue";
+	out_field_text(cell, sizeof(cell), OUT_F_NETNS, &r, false);
+	assert_string_equal(cell, "blue");
+	r.netns = "1/systemd";
+	out_field_text(cell, sizeof(cell), OUT_F_NETNS, &r, false);
+	assert_string_equal(cell, "1/systemd");
+	r.netns = "4242/a/b c";
+	out_field_text(cell, sizeof(cell), OUT_F_NETNS, &r, true);
+	assert_string_equal(cell, "4242/a\\x2fb\\x20c");
+}
+
+/*
  * A write that fails is reported: by out_flush, and from then on by every
  * operation (output is gathered and written in large pieces).
  */
@@ -1041,6 +1067,7 @@ int main(void)
 		cmocka_unit_test(test_row_plain),
 		cmocka_unit_test(test_scope),
 		cmocka_unit_test(test_row_process),
+		cmocka_unit_test(test_netns_cell),
 		cmocka_unit_test(test_row_write_error),
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_header_row_alignment),
