@@ -1,7 +1,7 @@
 /*
  * netns.c - finding the network namespaces (see netns.h). One pass over
  * /run/netns and one over /proc; a namespace seen again (by its inode)
- * only keeps its smallest name and its lowest pid.
+ * only keeps its smallest name and its lowest pid (tcpstat's own last).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -135,10 +135,16 @@ static bool is_pid(const char *name, uint32_t *pid)
 	return true;
 }
 
-/* Every process's namespace, keeping the lowest pid of each. */
+/*
+ * Every process's namespace, keeping the lowest pid of each but tcpstat's
+ * own: once pids wrap around, tcpstat may be the lowest in its namespace,
+ * and a label naming a process that exits as the listing ends says
+ * nothing. It is kept only where nothing else is.
+ */
 static int read_pids(struct netns_list *l, struct tcpstat_error *err)
 {
 	DIR *d = opendir("/proc");
+	uint32_t self = (uint32_t)getpid();
 	struct dirent *de;
 	size_t last = 0;
 
@@ -156,7 +162,7 @@ static int read_pids(struct netns_list *l, struct tcpstat_error *err)
 			closedir(d);
 			return err_set(err, ENOMEM, "network namespaces");
 		}
-		if (e->pid != 0 && e->pid < pid)
+		if (e->pid != 0 && (pid == self || (e->pid != self && e->pid < pid)))
 			continue;
 		e->pid = pid;
 		if (!e->named && !e->own)

@@ -20,7 +20,7 @@
 
 struct netns_entry {
 	uint64_t ino;                   /* the namespace's nsfs inode */
-	uint32_t pid;                   /* the lowest pid in it (--netns-pid's); 0: none seen */
+	uint32_t pid;                   /* its lowest pid but tcpstat's (--netns-pid's); 0: none seen */
 	bool own;                       /* tcpstat's own namespace */
 	bool named;                     /* label is a name under /run/netns */
 	char path[NETNS_PATH_MAX];      /* opened to enter it */

@@ -110,7 +110,9 @@ by_ino() {
 }
 label_of() { jq -r --argjson ino "$1" 'select(.netns_ino == $ino) | .netns' "$TMPDIR_TEST/all.json" | sort -u; }
 host_ino=$(ino_of /proc/self/ns/net)
-lowest=$(for p in /proc/[0-9]*; do [ "$(stat -L -c %i "$p/ns/net" 2>/dev/null)" = "$host_ino" ] && echo "${p#/proc/}"; done | sort -n | head -n 1)
+# The lowest pid in ours but tcpstat's: the script's or one it tracks (the
+# others in it come and go; once pids wrap around, they can be lower).
+lowest=$(for p in $$ "${TRACKED_PIDS[@]}"; do [ "$(ino_of "/proc/$p/ns/net" 2>/dev/null)" = "$host_ino" ] && echo "$p"; done | sort -n | head -n 1)
 for ns in blue red green; do
 	name=${!ns}
 	ino=$(ino_of "/run/netns/$name")
@@ -124,6 +126,11 @@ check "--all-netns: the unnamed one labelled pid/comm" "$anon_pid/echo-server" "
 check "--all-netns: our own, first" "$host_ino" "$(jq -s '.[0].netns_ino' "$TMPDIR_TEST/all.json")"
 check "--all-netns: our own labelled by its lowest pid" "$lowest/$(cat "/proc/$lowest/comm")" "$(label_of "$host_ino")"
 check "--all-netns: our own's sockets" "$ss_host" "$(by_ino "$host_ino")"
+# Pids wrapped around: tcpstat the lowest in its namespace (pid 1 of a new
+# pid namespace, a sleep as pid 2) still names the other process.
+wrapped=$(timeout 20 unshare -p -f --mount-proc "$BASH" -c \
+	'sleep 20 & exec "$0" --all-netns -H -O netns' "$TCPSTAT" | head -n 1)
+check "--all-netns: tcpstat's own pid not the label, even when lowest" "2" "${wrapped%%/*}"
 check "--all-netns: NETNS is the first column" "NETNS" "$("$TCPSTAT" --all-netns | head -n 1 | cut -d' ' -f1)"
 check "--all-netns -O picks its place" "127.0.0.1:7200 $green" \
 	"$("$TCPSTAT" --all-netns -H -O local,netns --sport 7200 | grep " $tag-")"
